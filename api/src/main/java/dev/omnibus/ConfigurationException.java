@@ -1,0 +1,34 @@
+package dev.omnibus;
+
+import java.util.Collection;
+
+/**
+ * A URL, option or subscribe setting is invalid. Thrown at connect or subscribe time, before any
+ * traffic, and always names the key, the rejected value and what would be accepted.
+ */
+public class ConfigurationException extends OmnibusException {
+    private final String key;
+
+    public ConfigurationException(String key, Object value, String accepted) {
+        super("Invalid value " + quote(value) + " for '" + key + "': expected " + accepted);
+        this.key = key;
+    }
+
+    public ConfigurationException(String message) {
+        super(message);
+        this.key = null;
+    }
+
+    public ConfigurationException(String message, Throwable cause) {
+        super(message, cause);
+        this.key = null;
+    }
+
+    /** The configuration key at fault, or {@code null} when the problem is not about one key. */
+    public String key() { return key; }
+
+    /** Formats a list of accepted values for messages: {@code one of [a, b, c]}. */
+    public static String oneOf(Collection<?> accepted) { return "one of " + accepted; }
+
+    private static String quote(Object value) { return value == null ? "null" : "'" + value + "'"; }
+}

@@ -1,0 +1,239 @@
+package dev.omnibus;
+
+import dev.omnibus.internal.Ids;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.CloudEventData;
+import io.cloudevents.SpecVersion;
+import io.cloudevents.core.builder.CloudEventBuilder;
+
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * An immutable CloudEvents 1.0 envelope: the unit every driver carries. One Message maps 1:1 to a
+ * {@link CloudEvent} ({@link #toCloudEvent()}, {@link #fromCloudEvent(CloudEvent)}).
+ *
+ * <p>The ordering {@link #key()} is the CloudEvents {@code partitionkey} extension. Defaults: the id is
+ * a time-sortable UUIDv7, the time is now (microsecond precision), the source is {@code /omnibus}.
+ * Extension values are strings on every broker, so what is published is what is received, exactly.
+ *
+ * <pre>{@code
+ * Message m = Message.of("com.acme.orders.OrderPlaced", order).withKey(order.id());
+ * }</pre>
+ */
+public final class Message {
+    /** CloudEvents extension carrying the ordering key. */
+    public static final String KEY_EXTENSION = "partitionkey";
+    /** Default source when none is given. */
+    public static final String DEFAULT_SOURCE = "/omnibus";
+
+    /** The context attribute names that may not be used as extension names. */
+    public static final Set<String> RESERVED_NAMES = Set.of(
+            "specversion", "id", "source", "type", "subject", "time", "datacontenttype", "dataschema", "data",
+            "data_base64");
+    private static final Pattern EXTENSION_NAME = Pattern.compile("[a-z0-9]{1,64}");
+    private static final byte[] EMPTY = new byte[0];
+
+    private final String id;
+    private final String source;
+    private final String type;
+    private final String subject;
+    private final Instant time;
+    private final String dataContentType;
+    private final String dataSchema;
+    private final Map<String, String> extensions;
+    private final byte[] data;
+
+    private Message(Builder b) {
+        this.id = requireText("id", b.id == null ? Ids.newId() : b.id);
+        this.source = requireText("source", b.source == null ? DEFAULT_SOURCE : b.source);
+        this.type = requireText("type", b.type);
+        this.subject = b.subject;
+        this.time = b.time == null ? Instant.now().truncatedTo(ChronoUnit.MICROS) : b.time;
+        this.dataContentType = b.dataContentType;
+        this.dataSchema = b.dataSchema;
+        this.extensions = Collections.unmodifiableMap(new TreeMap<>(b.extensions));
+        this.data = b.data == null ? EMPTY : b.data;
+    }
+
+    /** A message whose data is {@code payload} encoded by the default JSON {@link Codec}. */
+    public static Message of(String type, Object payload) {
+        return of(type, payload, Codec.json());
+    }
+
+    /** A message whose data is {@code payload} encoded by {@code codec}. */
+    public static Message of(String type, Object payload, Codec codec) {
+        return builder().type(type).data(codec.encode(payload), codec.contentType()).build();
+    }
+
+    /** A message carrying raw bytes with the given content type (may be {@code null}). */
+    public static Message ofBytes(String type, byte[] data, String contentType) {
+        return builder().type(type).data(data, contentType).build();
+    }
+
+    public static Builder builder() { return new Builder(); }
+
+    /** A builder pre-filled with this message's attributes, for derived copies. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.id = id; b.source = source; b.type = type; b.subject = subject; b.time = time;
+        b.dataContentType = dataContentType; b.dataSchema = dataSchema;
+        b.extensions.putAll(extensions); b.data = data;
+        return b;
+    }
+
+    public String id() { return id; }
+    public String source() { return source; }
+    public String type() { return type; }
+    /** Optional CloudEvents subject, or {@code null}. */
+    public String subject() { return subject; }
+    public Instant time() { return time; }
+    /** Optional content type of {@link #data()}, or {@code null}. */
+    public String dataContentType() { return dataContentType; }
+    /** Optional schema URI of the data, or {@code null}. */
+    public String dataSchema() { return dataSchema; }
+    /** CloudEvents extensions (including {@code partitionkey} when a key is set), sorted by name. */
+    public Map<String, String> extensions() { return extensions; }
+    /** One extension value, or {@code null}. */
+    public String extension(String name) { return extensions.get(name); }
+    /** The ordering key ({@code partitionkey}), or {@code null}. */
+    public String key() { return extensions.get(KEY_EXTENSION); }
+
+    /** A copy of the payload bytes. */
+    public byte[] data() { return data.clone(); }
+    /** A read-only, zero-copy view of the payload. */
+    public ByteBuffer dataBuffer() { return ByteBuffer.wrap(data).asReadOnlyBuffer(); }
+    /** Payload size in bytes. */
+    public int dataSize() { return data.length; }
+    /** The payload decoded as UTF-8 text. */
+    public String dataAsString() { return new String(data, StandardCharsets.UTF_8); }
+    /** The payload decoded by the default JSON codec. */
+    public <T> T data(Class<T> type) { return Codec.json().decode(data, type); }
+    /** The payload decoded by {@code codec}. */
+    public <T> T data(Class<T> type, Codec codec) { return codec.decode(data, type); }
+
+    public Message withKey(String key) { return toBuilder().key(key).build(); }
+    public Message withExtension(String name, String value) { return toBuilder().extension(name, value).build(); }
+    public Message withId(String id) { return toBuilder().id(id).build(); }
+
+    /** This message as a CloudEvent (spec 1.0); extensions are strings. */
+    public CloudEvent toCloudEvent() {
+        CloudEventBuilder b = CloudEventBuilder.v1()
+                .withId(id).withSource(URI.create(source)).withType(type)
+                .withTime(OffsetDateTime.ofInstant(time, ZoneOffset.UTC));
+        if (subject != null) b.withSubject(subject);
+        if (dataSchema != null) b.withDataSchema(URI.create(dataSchema));
+        extensions.forEach(b::withExtension);
+        if (data.length > 0 || dataContentType != null) {
+            b.withData(dataContentType, data);
+        }
+        return b.build();
+    }
+
+    /** Converts a CloudEvent; non-string extension values are rendered with {@code toString()}. */
+    public static Message fromCloudEvent(CloudEvent event) {
+        if (event.getSpecVersion() != SpecVersion.V1) {
+            throw new InvalidEnvelopeException("Unsupported CloudEvents specversion " + event.getSpecVersion()
+                    + "; Omnibus reads 1.0", null, null);
+        }
+        Builder b = builder().id(event.getId()).source(event.getSource().toString()).type(event.getType())
+                .subject(event.getSubject())
+                .time(event.getTime() == null ? null : event.getTime().toInstant())
+                .dataSchema(event.getDataSchema() == null ? null : event.getDataSchema().toString());
+        for (String name : event.getExtensionNames()) {
+            Object v = event.getExtension(name);
+            if (v != null) b.extension(name, v instanceof byte[] bytes ? java.util.Base64.getEncoder().encodeToString(bytes) : v.toString());
+        }
+        CloudEventData d = event.getData();
+        b.data(d == null ? EMPTY : d.toBytes(), event.getDataContentType());
+        return b.build();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) return true;
+        if (!(o instanceof Message m)) return false;
+        return id.equals(m.id) && source.equals(m.source) && type.equals(m.type) && Objects.equals(subject, m.subject)
+                && time.equals(m.time) && Objects.equals(dataContentType, m.dataContentType)
+                && Objects.equals(dataSchema, m.dataSchema) && extensions.equals(m.extensions)
+                && Arrays.equals(data, m.data);
+    }
+
+    @Override
+    public int hashCode() { return Objects.hash(id, source, type, time); }
+
+    @Override
+    public String toString() {
+        return "Message{id=" + id + ", type=" + type + ", source=" + source + (key() == null ? "" : ", key=" + key())
+                + ", data=" + data.length + " bytes}";
+    }
+
+    private static String requireText(String name, String value) {
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException("CloudEvents attribute '" + name + "' must be a non-empty string, got "
+                    + (value == null ? "null" : "''"));
+        }
+        return value;
+    }
+
+    /** Validates an extension name against CloudEvents rules; returns it. */
+    static String checkExtensionName(String name) {
+        if (name == null || !EXTENSION_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("Invalid CloudEvents extension name '" + name
+                    + "': use 1-64 lower-case ASCII letters or digits (e.g. 'tenantid')");
+        }
+        if (RESERVED_NAMES.contains(name)) {
+            throw new IllegalArgumentException("'" + name + "' is a CloudEvents context attribute, not an extension;"
+                    + " use the builder's " + name + "(...) method");
+        }
+        return name;
+    }
+
+    /** Mutable builder; {@link #build()} validates. Not thread-safe. */
+    public static final class Builder {
+        private String id, source, type, subject, dataContentType, dataSchema;
+        private Instant time;
+        private final Map<String, String> extensions = new TreeMap<>();
+        private byte[] data;
+
+        private Builder() {}
+
+        public Builder id(String id) { this.id = id; return this; }
+        public Builder source(String source) { this.source = source; return this; }
+        public Builder type(String type) { this.type = type; return this; }
+        public Builder subject(String subject) { this.subject = subject; return this; }
+        public Builder time(Instant time) { this.time = time; return this; }
+        public Builder dataSchema(String dataSchema) { this.dataSchema = dataSchema; return this; }
+        /** Sets the ordering key; {@code null} removes it. */
+        public Builder key(String key) {
+            if (key == null) extensions.remove(KEY_EXTENSION); else extensions.put(KEY_EXTENSION, key);
+            return this;
+        }
+        /** Adds an extension; a {@code null} value removes it. */
+        public Builder extension(String name, String value) {
+            checkExtensionName(name);
+            if (value == null) extensions.remove(name); else extensions.put(name, value);
+            return this;
+        }
+        public Builder extensions(Map<String, String> values) { values.forEach(this::extension); return this; }
+        /** Sets the payload (copied) and its content type. */
+        public Builder data(byte[] data, String contentType) {
+            this.data = data == null ? null : data.clone();
+            this.dataContentType = contentType;
+            return this;
+        }
+        public Message build() { return new Message(this); }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.omnibus;
+
+import dev.omnibus.idempotency.IdempotencyStore;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How to subscribe. Immutable: every method returns a modified copy.
+ *
+ * <pre>{@code
+ * SubscribeOptions.group("fulfillment").concurrency(4)
+ *     .retry(RetryPolicy.exponential(5, Duration.ofMillis(200)))
+ * }</pre>
+ *
+ * Defaults: no group (every group-less subscription gets every message), start from LATEST,
+ * per-key ordering, concurrency 1, maxInFlight 256, retry exponential(5, 200 ms), dead letters to
+ * {@code <topic>.dlq}, no idempotency store.
+ */
+public final class SubscribeOptions {
+    /** Highest accepted concurrency. */
+    public static final int MAX_CONCURRENCY = 1024;
+
+    private final String group;
+    private final StartFrom startFrom;
+    private final Ordering ordering;
+    private final int concurrency;
+    private final int maxInFlight;
+    private final RetryPolicy retry;
+    private final String deadLetterTopic;
+    private final boolean deadLetterEnabled;
+    private final IdempotencyStore idempotency;
+
+    private SubscribeOptions(String group, StartFrom startFrom, Ordering ordering, int concurrency, int maxInFlight,
+                             RetryPolicy retry, String deadLetterTopic, boolean deadLetterEnabled,
+                             IdempotencyStore idempotency) {
+        this.group = group;
+        this.startFrom = startFrom;
+        this.ordering = ordering;
+        this.concurrency = concurrency;
+        this.maxInFlight = maxInFlight;
+        this.retry = retry;
+        this.deadLetterTopic = deadLetterTopic;
+        this.deadLetterEnabled = deadLetterEnabled;
+        this.idempotency = idempotency;
+    }
+
+    /** Defaults with no group: a fan-out subscription that sees messages published from now on. */
+    public static SubscribeOptions defaults() {
+        return new SubscribeOptions(null, StartFrom.LATEST, Ordering.PER_KEY, 1, 256,
+                RetryPolicy.exponential(5, Duration.ofMillis(200)), null, true, null);
+    }
+
+    /** Defaults in a named consumer group. */
+    public static SubscribeOptions group(String group) { return defaults().inGroup(group); }
+
+    /** Competing consumers inside {@code group}; fan-out across groups. Needs {@link Capability#CONSUMER_GROUPS}. */
+    public SubscribeOptions inGroup(String group) {
+        if (group != null && (group.isBlank() || group.length() > 200)) {
+            throw new ConfigurationException("group", group, "a non-blank name of at most 200 characters, or null");
+        }
+        return new SubscribeOptions(group, startFrom, ordering, concurrency, maxInFlight, retry, deadLetterTopic,
+                deadLetterEnabled, idempotency);
+    }
+
+    /** Where a new group starts; EARLIEST needs {@link Capability#REPLAY}. */
+    public SubscribeOptions startFrom(StartFrom startFrom) {
+        return new SubscribeOptions(group, Objects.requireNonNull(startFrom, "startFrom"), ordering, concurrency,
+                maxInFlight, retry, deadLetterTopic, deadLetterEnabled, idempotency);
+    }
+
+    /** PER_KEY (default) or NONE. */
+    public SubscribeOptions ordering(Ordering ordering) {
+        return new SubscribeOptions(group, startFrom, Objects.requireNonNull(ordering, "ordering"), concurrency,
+                maxInFlight, retry, deadLetterTopic, deadLetterEnabled, idempotency);
+    }
+
+    /** Number of handler workers; with PER_KEY ordering one key is never on two workers at once. */
+    public SubscribeOptions concurrency(int concurrency) {
+        if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+            throw new ConfigurationException("concurrency", concurrency, "an integer from 1 to " + MAX_CONCURRENCY);
+        }
+        return new SubscribeOptions(group, startFrom, ordering, concurrency, maxInFlight, retry, deadLetterTopic,
+                deadLetterEnabled, idempotency);
+    }
+
+    /** Upper bound of messages received but not yet completed; the driver stops fetching at the bound. */
+    public SubscribeOptions maxInFlight(int maxInFlight) {
+        if (maxInFlight < 1 || maxInFlight > 1_000_000) {
+            throw new ConfigurationException("maxInFlight", maxInFlight, "an integer from 1 to 1000000");
+        }
+        return new SubscribeOptions(group, startFrom, ordering, concurrency, maxInFlight, retry, deadLetterTopic,
+                deadLetterEnabled, idempotency);
+    }
+
+    public SubscribeOptions retry(RetryPolicy retry) {
+        return new SubscribeOptions(group, startFrom, ordering, concurrency, maxInFlight,
+                Objects.requireNonNull(retry, "retry"), deadLetterTopic, deadLetterEnabled, idempotency);
+    }
+
+    /** Dead letters go to {@code topic} instead of {@code <topic>.dlq}. */
+    public SubscribeOptions deadLetter(String topic) {
+        if (topic == null || topic.isBlank()) throw new ConfigurationException("deadLetter", topic, "a topic name");
+        return new SubscribeOptions(group, startFrom, ordering, concurrency, maxInFlight, retry, topic, true, idempotency);
+    }
+
+    /** Messages that exhaust their attempts are logged and discarded instead of dead-lettered. */
+    public SubscribeOptions noDeadLetter() {
+        return new SubscribeOptions(group, startFrom, ordering, concurrency, maxInFlight, retry, null, false, idempotency);
+    }
+
+    /** Deduplicate by (group, message id) through {@code store}: one effect per message. */
+    public SubscribeOptions idempotency(IdempotencyStore store) {
+        return new SubscribeOptions(group, startFrom, ordering, concurrency, maxInFlight, retry, deadLetterTopic,
+                deadLetterEnabled, store);
+    }
+
+    public String group() { return group; }
+    public StartFrom startFrom() { return startFrom; }
+    public Ordering ordering() { return ordering; }
+    public int concurrency() { return concurrency; }
+    public int maxInFlight() { return maxInFlight; }
+    public RetryPolicy retry() { return retry; }
+    public boolean deadLetterEnabled() { return deadLetterEnabled; }
+    /** The dead-letter topic for messages of {@code topic}, or {@code null} when disabled. */
+    public String deadLetterTopicFor(String topic) {
+        if (!deadLetterEnabled) return null;
+        return deadLetterTopic != null ? deadLetterTopic : topic + DeadLetters.DEFAULT_SUFFIX;
+    }
+    /** The idempotency store, or {@code null}. */
+    public IdempotencyStore idempotency() { return idempotency; }
+
+    @Override
+    public String toString() {
+        return "SubscribeOptions{group=" + group + ", startFrom=" + startFrom + ", ordering=" + ordering
+                + ", concurrency=" + concurrency + ", maxInFlight=" + maxInFlight + ", retry=" + retry
+                + ", deadLetter=" + (deadLetterEnabled ? (deadLetterTopic == null ? "<topic>.dlq" : deadLetterTopic) : "off")
+                + ", idempotency=" + (idempotency == null ? "none" : idempotency.getClass().getSimpleName()) + "}";
+    }
+}

@@ -1,0 +1,292 @@
+package dev.omnibus.internal;
+
+import dev.omnibus.DeadLetters;
+import dev.omnibus.Delivery;
+import dev.omnibus.DropMessageException;
+import dev.omnibus.InvalidEnvelopeException;
+import dev.omnibus.Message;
+import dev.omnibus.MessageHandler;
+import dev.omnibus.Ordering;
+import dev.omnibus.RetryLaterException;
+import dev.omnibus.SubscribeOptions;
+import dev.omnibus.Subscription;
+import dev.omnibus.idempotency.IdempotencyStore;
+import dev.omnibus.spi.Inbound;
+import dev.omnibus.spi.Transport;
+import dev.omnibus.spi.TransportSubscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * One subscription's consumer side, identical for every broker: per-key ordered dispatch over
+ * {@code concurrency} workers, retry with backoff, dead-lettering, idempotency, and a draining close.
+ * It is the sink the transport delivers into.
+ */
+final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
+    private static final Logger log = LoggerFactory.getLogger(ConsumerPipeline.class);
+    private static final Duration CLAIM_BUSY_DELAY = Duration.ofMillis(100);
+    private static final long DEAD_LETTER_TIMEOUT_SECONDS = 60;
+
+    private final String topic;
+    private final SubscribeOptions options;
+    private final MessageHandler handler;
+    private final Transport transport;
+    private final String deadLetterTopic;
+    private final ExecutorService workers;
+    private final KeyedDispatcher dispatcher;
+    private final Duration defaultCloseTimeout;
+    private final Runnable onClosed;
+    private final AtomicLong unsettled = new AtomicLong();
+    private final AtomicLong anonymousLane = new AtomicLong();
+    private volatile TransportSubscription transportSubscription;
+    private volatile boolean closing;
+
+    ConsumerPipeline(String topic, SubscribeOptions options, MessageHandler handler, Transport transport,
+                     ScheduledExecutorService scheduler, Duration defaultCloseTimeout, Runnable onClosed) {
+        this.topic = topic;
+        this.options = options;
+        this.handler = handler;
+        this.transport = transport;
+        this.deadLetterTopic = options.deadLetterTopicFor(topic);
+        this.defaultCloseTimeout = defaultCloseTimeout;
+        this.onClosed = onClosed;
+        String name = "omnibus-" + topic + "-" + (options.group() == null ? "*" : options.group());
+        this.workers = new ThreadPoolExecutor(options.concurrency(), options.concurrency(), 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), new NamedThreadFactory(name));
+        this.dispatcher = new KeyedDispatcher(workers, scheduler);
+    }
+
+    void attach(TransportSubscription subscription) { this.transportSubscription = subscription; }
+
+    String deadLetterTopic() { return deadLetterTopic; }
+
+    @Override
+    public void accept(Inbound inbound) {
+        unsettled.incrementAndGet();
+        Attempts job = new Attempts(inbound, Instant.now());
+        if (closing) {
+            job.abandon();
+            return;
+        }
+        String lane = options.ordering() == Ordering.PER_KEY ? inbound.key() : null;
+        dispatcher.submit(lane != null ? "k:" + lane : "a:" + anonymousLane.incrementAndGet(), job);
+    }
+
+    /** The life of one inbound message: attempts, then ack, dead letter or nack. */
+    private final class Attempts implements KeyedDispatcher.Job {
+        private final Inbound inbound;
+        private final Instant firstReceived;
+        private int attempt = 1;
+        private boolean claimed;
+        private Instant firstFailure;
+        private boolean settled;
+
+        Attempts(Inbound inbound, Instant firstReceived) {
+            this.inbound = inbound;
+            this.firstReceived = firstReceived;
+        }
+
+        @Override
+        public Duration run() {
+            Message message;
+            try {
+                message = inbound.message();
+            } catch (InvalidEnvelopeException e) {
+                deadLetterInvalid(e);
+                return null;
+            }
+            IdempotencyStore store = options.idempotency();
+            if (store != null && !claimed) {
+                IdempotencyStore.Claim claim;
+                try {
+                    claim = store.claim(groupOrEmpty(), message.id());
+                } catch (RuntimeException e) {
+                    log.warn("Idempotency store failed to claim {} on {}; will retry: {}", message.id(), topic, e.toString());
+                    return CLAIM_BUSY_DELAY;
+                }
+                switch (claim) {
+                    case ALREADY_DONE -> {
+                        log.debug("Skipping duplicate {} on {} for group {}", message.id(), topic, options.group());
+                        settle(true);
+                        return null;
+                    }
+                    case IN_PROGRESS -> { return CLAIM_BUSY_DELAY; }
+                    case CLAIMED -> claimed = true;
+                }
+            }
+            Delivery delivery = new Delivery(message, topic, options.group(), inbound.position(), attempt,
+                    inbound.deliveryCount(), firstReceived);
+            try {
+                handler.handle(delivery);
+                completeClaim(message);
+                settle(true);
+                return null;
+            } catch (DropMessageException drop) {
+                log.info("Handler dropped {} on {}: {}", message.id(), topic, drop.getMessage());
+                completeClaim(message);
+                settle(true);
+                return null;
+            } catch (Throwable error) {
+                Instant now = Instant.now();
+                if (firstFailure == null) firstFailure = now;
+                boolean retryable = options.retry().isRetryable(error) && attempt < options.retry().maxAttempts();
+                if (retryable) {
+                    attempt++;
+                    Duration delay = error instanceof RetryLaterException later ? later.delay()
+                            : options.retry().delayBefore(attempt);
+                    log.debug("Attempt {} of {} on {} failed ({}); retrying in {}", attempt - 1, message.id(), topic,
+                            error.toString(), delay);
+                    return delay;
+                }
+                releaseClaim(message);
+                deadLetter(message, error, now);
+                return null;
+            }
+        }
+
+        @Override
+        public void abandon() {
+            if (claimed) {
+                try { releaseClaim(inbound.message()); } catch (RuntimeException ignored) { /* invalid envelope: no claim */ }
+            }
+            settle(false);
+        }
+
+        private void completeClaim(Message message) {
+            if (claimed) options.idempotency().complete(groupOrEmpty(), message.id());
+        }
+
+        private void releaseClaim(Message message) {
+            if (claimed) {
+                claimed = false;
+                options.idempotency().release(groupOrEmpty(), message.id());
+            }
+        }
+
+        private void deadLetter(Message message, Throwable error, Instant lastFailure) {
+            if (deadLetterTopic == null) {
+                log.error("Dropping {} on {} after {} attempt(s); dead-lettering is off for this subscription",
+                        message.id(), topic, attempt, error);
+                settle(true);
+                return;
+            }
+            Message dead = message.toBuilder()
+                    .extension(DeadLetters.ORIGINAL_TOPIC, topic)
+                    .extension(DeadLetters.GROUP, groupOrEmpty())
+                    .extension(DeadLetters.POSITION, String.valueOf(inbound.position()))
+                    .extension(DeadLetters.ATTEMPTS, Integer.toString(attempt))
+                    .extension(DeadLetters.FIRST_FAILURE, firstFailure.toString())
+                    .extension(DeadLetters.LAST_FAILURE, lastFailure.toString())
+                    .extension(DeadLetters.ERROR_TYPE, error.getClass().getName())
+                    .extension(DeadLetters.ERROR_MESSAGE, truncate(String.valueOf(error.getMessage())))
+                    .build();
+            publishDeadLetter(dead, "after " + attempt + " attempt(s): " + error);
+        }
+
+        private void deadLetterInvalid(InvalidEnvelopeException e) {
+            Instant now = Instant.now();
+            Message.Builder b = Message.builder()
+                    .type("dev.omnibus.InvalidEnvelope")
+                    .source("/omnibus/invalid-envelope")
+                    .data(e.payload(), e.headers().getOrDefault("content-type", e.headers().get("contentType")))
+                    .key(inbound.key())
+                    .extension(DeadLetters.ORIGINAL_TOPIC, topic)
+                    .extension(DeadLetters.GROUP, groupOrEmpty())
+                    .extension(DeadLetters.POSITION, String.valueOf(inbound.position()))
+                    .extension(DeadLetters.ATTEMPTS, "0")
+                    .extension(DeadLetters.FIRST_FAILURE, now.toString())
+                    .extension(DeadLetters.LAST_FAILURE, now.toString())
+                    .extension(DeadLetters.ERROR_TYPE, InvalidEnvelopeException.class.getName())
+                    .extension(DeadLetters.ERROR_MESSAGE, truncate(e.getMessage()));
+            if (deadLetterTopic == null) {
+                log.error("Dropping invalid envelope at {} on {} (dead-lettering is off): {}", inbound.position(), topic,
+                        e.getMessage());
+                settle(true);
+                return;
+            }
+            publishDeadLetter(b.build(), "invalid envelope: " + e.getMessage());
+        }
+
+        private void publishDeadLetter(Message dead, String why) {
+            try {
+                transport.send(deadLetterTopic, dead).get(DEAD_LETTER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                log.warn("Dead-lettered {} from {} to {} {}", dead.id(), topic, deadLetterTopic, why);
+                settle(true);
+            } catch (Exception publishFailure) {
+                if (publishFailure instanceof InterruptedException) Thread.currentThread().interrupt();
+                log.error("Could not dead-letter {} to {}; giving it back to the broker for redelivery", dead.id(),
+                        deadLetterTopic, publishFailure);
+                settle(false);
+            }
+        }
+
+        private void settle(boolean ack) {
+            if (settled) return;
+            settled = true;
+            try {
+                if (ack) inbound.ack(); else inbound.nack();
+            } catch (RuntimeException e) {
+                log.warn("Could not {} message at {} on {}: {}", ack ? "ack" : "nack", inbound.position(), topic, e.toString());
+            } finally {
+                unsettled.decrementAndGet();
+            }
+        }
+    }
+
+    private String groupOrEmpty() { return options.group() == null ? "" : options.group(); }
+
+    private static String truncate(String s) { return s == null ? "" : s.length() <= 1000 ? s : s.substring(0, 1000); }
+
+    @Override public String topic() { return topic; }
+    @Override public String group() { return options.group(); }
+    @Override public boolean isActive() { return !closing; }
+
+    @Override public void close() { close(defaultCloseTimeout); }
+
+    @Override
+    public void close(Duration timeout) {
+        synchronized (this) {
+            if (closing) return;
+            closing = true;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        TransportSubscription ts = transportSubscription;
+        try {
+            if (ts != null) ts.stopReceiving();
+        } catch (RuntimeException e) {
+            log.warn("Stopping delivery on {} failed: {}", topic, e.toString());
+        }
+        dispatcher.close();
+        workers.shutdown();
+        try {
+            while (unsettled.get() > 0 && System.nanoTime() < deadline) {
+                workers.awaitTermination(10, TimeUnit.MILLISECONDS);
+            }
+            if (unsettled.get() > 0) {
+                log.warn("Closing subscription to {} with {} message(s) still running after {}; the broker will redeliver them",
+                        topic, unsettled.get(), timeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            try {
+                if (ts != null) ts.close();
+            } finally {
+                workers.shutdownNow();
+                onClosed.run();
+            }
+        }
+    }
+
+    @Override public String toString() { return "Subscription{" + topic + ", " + options + "}"; }
+}

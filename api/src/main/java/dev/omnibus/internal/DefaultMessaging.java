@@ -1,0 +1,310 @@
+package dev.omnibus.internal;
+
+import dev.omnibus.Capability;
+import dev.omnibus.ClosedException;
+import dev.omnibus.ConfigurationException;
+import dev.omnibus.DeadLetterException;
+import dev.omnibus.DeadLetters;
+import dev.omnibus.DriverNotFoundException;
+import dev.omnibus.Message;
+import dev.omnibus.MessageHandler;
+import dev.omnibus.Messaging;
+import dev.omnibus.MessagingConfig;
+import dev.omnibus.Ordering;
+import dev.omnibus.PublishReceipt;
+import dev.omnibus.RequestHandler;
+import dev.omnibus.RequestReply;
+import dev.omnibus.RetryPolicy;
+import dev.omnibus.StartFrom;
+import dev.omnibus.SubscribeOptions;
+import dev.omnibus.Subscription;
+import dev.omnibus.UnsupportedCapabilityException;
+import dev.omnibus.spi.DriverConfig;
+import dev.omnibus.spi.MessagingDriver;
+import dev.omnibus.spi.ReceiveOptions;
+import dev.omnibus.spi.Transport;
+import dev.omnibus.spi.TransportSubscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+
+/** The {@link Messaging} implementation: the portable semantics over any {@link Transport}. */
+public final class DefaultMessaging implements Messaging {
+    private static final Logger log = LoggerFactory.getLogger(DefaultMessaging.class);
+    /** Portable topic names: what Kafka, Pulsar and RabbitMQ all accept. */
+    private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._\\-]{1,200}");
+    /** The group that {@link #redrive} reads dead-letter topics with (declared on every dead-letter topic). */
+    public static final String REDRIVE_GROUP = "omnibus-redrive";
+
+    private final String scheme;
+    private final Transport transport;
+    private final Set<Capability> capabilities;
+    private final Duration closeTimeout;
+    private final Duration requestTimeout;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService callbacks;
+    private final RequestReplyClient requests;
+    private final Set<ConsumerPipeline> subscriptions = ConcurrentHashMap.newKeySet();
+    private final Set<String> declaredDeadLetterTopics = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private DefaultMessaging(String scheme, Transport transport, Duration closeTimeout, Duration requestTimeout) {
+        this.scheme = scheme;
+        this.transport = transport;
+        this.capabilities = Set.copyOf(transport.capabilities());
+        this.closeTimeout = closeTimeout;
+        this.requestTimeout = requestTimeout;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("omnibus-timer"));
+        this.callbacks = Executors.newCachedThreadPool(new NamedThreadFactory("omnibus-callback"));
+        this.requests = new RequestReplyClient(transport, "omnibus.replies." + Ids.newId(), scheduler, callbacks);
+    }
+
+    /** Parses the configuration, finds the driver, connects, and rejects options nobody understood. */
+    public static Messaging connect(MessagingConfig config) {
+        ConnectionUrl url = ConnectionUrl.parse(config.url());
+        Map<String, String> options = new LinkedHashMap<>(url.query());
+        options.putAll(config.options());
+        MessagingDriver driver = config.driver() != null ? config.driver() : DriverRegistry.find(url.scheme());
+        DriverConfig driverConfig = new DriverConfig(url.scheme(), url.authority(), url.user(), url.password(),
+                url.path(), options);
+        Duration closeTimeout = driverConfig.durationOption("closeTimeout", Duration.ofSeconds(10));
+        Duration requestTimeout = driverConfig.durationOption("requestTimeout", Duration.ofSeconds(30));
+        Transport transport = driver.connect(driverConfig);
+        Set<String> unknown = driverConfig.unreadKeys();
+        if (!unknown.isEmpty()) {
+            transport.close();
+            throw new ConfigurationException("Unknown option(s) " + unknown + " for driver '" + driver.scheme()
+                    + "'. Supported: " + driverConfig.readKeys() + ", plus pass-through keys '" + nativePrefix(driver.scheme())
+                    + "*' for the native client.");
+        }
+        log.info("Connected to {} ({}) with capabilities {}", driverConfig.redactedUrl(), transport.brokerDescription(),
+                new TreeSet<>(transport.capabilities()));
+        return new DefaultMessaging(driver.scheme(), transport, closeTimeout, requestTimeout);
+    }
+
+    private static String nativePrefix(String scheme) {
+        return switch (scheme) {
+            case "amqp", "amqps" -> "rabbitmq.";
+            default -> scheme + ".";
+        };
+    }
+
+    @Override
+    public CompletableFuture<PublishReceipt> publish(String topic, Message message) {
+        if (closed) return CompletableFuture.failedFuture(new ClosedException("Messaging"));
+        try {
+            checkTopic(topic);
+            if (message == null) throw new IllegalArgumentException("message must not be null");
+            return transport.send(topic, message);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public Subscription subscribe(String topic, SubscribeOptions options, MessageHandler handler) {
+        checkTopic(topic);
+        if (options == null || handler == null) throw new IllegalArgumentException("options and handler must not be null");
+        require(needed(options), "subscribe(" + topic + ", " + options + ")");
+        return start(topic, options, handler, options.startFrom());
+    }
+
+    private TrackedSubscription start(String topic, SubscribeOptions options, MessageHandler handler, StartFrom startFrom) {
+        if (closed) throw new ClosedException("Messaging");
+        ConsumerPipeline pipeline = new ConsumerPipeline(topic, options, handler, transport, scheduler, closeTimeout,
+                () -> {});
+        String dlq = pipeline.deadLetterTopic();
+        if (dlq != null && declaredDeadLetterTopics.add(dlq)) {
+            transport.declareGroup(dlq, REDRIVE_GROUP); // dead letters wait for a redrive even with no consumer
+        }
+        ReceiveOptions receive = ReceiveOptions.builder().group(options.group()).startFrom(startFrom)
+                .ordering(options.ordering()).maxInFlight(Math.max(options.maxInFlight(), 1))
+                .concurrency(options.concurrency()).build();
+        TransportSubscription ts = transport.receive(topic, receive, pipeline);
+        pipeline.attach(ts);
+        subscriptions.add(pipeline);
+        return new TrackedSubscription(pipeline);
+    }
+
+    /** Removes the pipeline from the instance's set when the user closes it. */
+    private final class TrackedSubscription implements Subscription {
+        private final ConsumerPipeline pipeline;
+
+        TrackedSubscription(ConsumerPipeline pipeline) { this.pipeline = pipeline; }
+
+        @Override public String topic() { return pipeline.topic(); }
+        @Override public String group() { return pipeline.group(); }
+        @Override public boolean isActive() { return pipeline.isActive(); }
+        @Override public void close() { close(closeTimeout); }
+        @Override public void close(Duration timeout) {
+            pipeline.close(timeout);
+            subscriptions.remove(pipeline);
+        }
+        @Override public String toString() { return pipeline.toString(); }
+    }
+
+    private static Set<Capability> needed(SubscribeOptions options) {
+        Set<Capability> needed = EnumSet.noneOf(Capability.class);
+        if (options.group() != null) needed.add(Capability.CONSUMER_GROUPS);
+        if (options.startFrom() == StartFrom.EARLIEST) needed.add(Capability.REPLAY);
+        if (options.ordering() == Ordering.PER_KEY) needed.add(Capability.PER_KEY_ORDERING);
+        return needed;
+    }
+
+    @Override
+    public CompletableFuture<Message> request(String topic, Message request, Duration timeout) {
+        try {
+            checkTopic(topic);
+            require(EnumSet.of(Capability.REQUEST_REPLY), "request(" + topic + ")");
+            Duration t = timeout == null ? requestTimeout : timeout;
+            if (t.isNegative() || t.isZero()) throw new ConfigurationException("timeout", timeout, "a positive duration");
+            return requests.request(topic, request, t);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public Subscription respond(String topic, SubscribeOptions options, RequestHandler handler) {
+        require(EnumSet.of(Capability.REQUEST_REPLY), "respond(" + topic + ")");
+        return subscribe(topic, options, delivery -> {
+            Message request = delivery.message();
+            String replyTo = request.extension(RequestReply.REPLY_TO);
+            String correlationId = request.extension(RequestReply.CORRELATION_ID);
+            if (replyTo == null || correlationId == null) {
+                throw new DeadLetterException("Request " + request.id() + " on " + topic + " lacks the '"
+                        + RequestReply.REPLY_TO + "' or '" + RequestReply.CORRELATION_ID + "' extension; was it sent with request()?");
+            }
+            Message reply;
+            try {
+                reply = handler.handle(delivery);
+                if (reply == null) throw new IllegalStateException("RequestHandler returned null for request " + request.id());
+            } catch (Exception e) {
+                reply = Message.builder().type(request.type() + ".error").source(request.source())
+                        .extension(RequestReply.ERROR_TYPE, e.getClass().getName())
+                        .extension(RequestReply.ERROR, String.valueOf(e.getMessage())).build();
+            }
+            Message addressed = reply.toBuilder().extension(RequestReply.CORRELATION_ID, correlationId).build();
+            transport.sendReply(replyTo, addressed).get(30, TimeUnit.SECONDS);
+        });
+    }
+
+    @Override
+    public CompletableFuture<Long> redrive(String deadLetterTopic, Duration quietPeriod) {
+        checkTopic(deadLetterTopic);
+        AtomicLong moved = new AtomicLong();
+        AtomicLong lastActivity = new AtomicLong(System.nanoTime());
+        SubscribeOptions options = SubscribeOptions.group(REDRIVE_GROUP).ordering(Ordering.NONE)
+                .retry(RetryPolicy.exponential(3, Duration.ofMillis(100)))
+                .deadLetter(deadLetterTopic + DeadLetters.DEFAULT_SUFFIX);
+        ConsumerPipeline pipeline = start(deadLetterTopic, options, delivery -> {
+            lastActivity.set(System.nanoTime());
+            Message dead = delivery.message();
+            String target = dead.extension(DeadLetters.ORIGINAL_TOPIC);
+            if (target == null) {
+                throw new DeadLetterException("Message " + dead.id() + " on " + deadLetterTopic + " has no '"
+                        + DeadLetters.ORIGINAL_TOPIC + "' extension; it is not an Omnibus dead letter and cannot be redriven");
+            }
+            transport.send(target, DeadLetters.original(dead)).get(30, TimeUnit.SECONDS);
+            moved.incrementAndGet();
+            lastActivity.set(System.nanoTime());
+        }, StartFrom.EARLIEST).pipeline;
+        CompletableFuture<Long> result = new CompletableFuture<>();
+        long quietNanos = quietPeriod.toNanos();
+        var poll = scheduler.scheduleWithFixedDelay(() -> {
+            if (System.nanoTime() - lastActivity.get() >= quietNanos && !result.isDone()) {
+                callbacks.execute(() -> {
+                    pipeline.close(closeTimeout);
+                    subscriptions.remove(pipeline);
+                    result.complete(moved.get());
+                });
+            }
+        }, 50, 50, TimeUnit.MILLISECONDS);
+        result.whenComplete((r, e) -> poll.cancel(false));
+        return result;
+    }
+
+    @Override public Set<Capability> capabilities() { return capabilities; }
+
+    @Override
+    public Messaging require(Capability... needed) {
+        require(needed.length == 0 ? EnumSet.noneOf(Capability.class) : EnumSet.copyOf(List.of(needed)), "this application");
+        return this;
+    }
+
+    private void require(Set<Capability> needed, String what) {
+        Set<Capability> missing = EnumSet.noneOf(Capability.class);
+        for (Capability c : needed) if (!capabilities.contains(c)) missing.add(c);
+        if (!missing.isEmpty()) throw new UnsupportedCapabilityException(scheme, missing, what);
+    }
+
+    @Override public String driverName() { return scheme; }
+
+    private static void checkTopic(String topic) {
+        if (topic == null || !TOPIC.matcher(topic).matches()) {
+            throw new ConfigurationException("topic", topic, "1-200 characters from A-Z a-z 0-9 . _ - (portable across brokers)");
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+        }
+        List<ConsumerPipeline> open = new ArrayList<>(subscriptions);
+        List<Thread> closers = new ArrayList<>();
+        for (ConsumerPipeline p : open) { // close in parallel: the timeout bounds the whole close, not each one
+            Thread t = new Thread(() -> p.close(closeTimeout), "omnibus-close-" + p.topic());
+            t.setDaemon(true);
+            t.start();
+            closers.add(t);
+        }
+        for (Thread t : closers) {
+            try { t.join(closeTimeout.toMillis() + 5_000); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+        }
+        subscriptions.clear();
+        try { requests.close(); } catch (RuntimeException e) { log.warn("Closing reply inbox failed: {}", e.toString()); }
+        try { transport.close(); } finally {
+            scheduler.shutdownNow();
+            callbacks.shutdown();
+        }
+    }
+
+    @Override public String toString() { return "Messaging{" + scheme + ", capabilities=" + capabilities + "}"; }
+
+    /** ServiceLoader discovery of drivers by scheme, cached per class loader. */
+    static final class DriverRegistry {
+        private static final Map<ClassLoader, Map<String, MessagingDriver>> CACHE = new ConcurrentHashMap<>();
+
+        static MessagingDriver find(String scheme) {
+            ClassLoader cl = Thread.currentThread().getContextClassLoader();
+            if (cl == null) cl = DefaultMessaging.class.getClassLoader();
+            Map<String, MessagingDriver> drivers = CACHE.computeIfAbsent(cl, loader -> {
+                Map<String, MessagingDriver> m = new LinkedHashMap<>();
+                for (MessagingDriver d : ServiceLoader.load(MessagingDriver.class, loader)) m.putIfAbsent(d.scheme(), d);
+                return m;
+            });
+            MessagingDriver d = drivers.get(scheme);
+            if (d == null) throw new DriverNotFoundException(scheme, new TreeSet<>(drivers.keySet()));
+            return d;
+        }
+    }
+}

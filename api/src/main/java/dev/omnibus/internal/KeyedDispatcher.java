@@ -1,0 +1,147 @@
+package dev.omnibus.internal;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs jobs on a fixed worker pool so that jobs of one lane (an ordering key) run one at a time, in
+ * submission order, while different lanes run in parallel. A job may ask to be run again after a
+ * delay (a retry): its lane then waits, other lanes do not. Jobs are handed back through
+ * {@link Job#abandon()} when the dispatcher is closed before they start.
+ */
+final class KeyedDispatcher {
+
+    /** A unit of work. */
+    interface Job {
+        /** Runs once; returns {@code null} when finished, or the delay after which to run it again. */
+        Duration run();
+
+        /** Called instead of {@link #run()} after {@link #close()}: give the work back. */
+        void abandon();
+    }
+
+    private final class Lane {
+        final String key;
+        final ArrayDeque<Job> jobs = new ArrayDeque<>();
+        boolean running;            // scheduled on a worker, or waiting for a retry
+        ScheduledFuture<?> retry;   // non-null while waiting for a retry delay
+
+        Lane(String key) { this.key = key; }
+    }
+
+    private static final int BATCH = 64; // jobs a worker runs on one lane before yielding to other lanes
+
+    private final ExecutorService workers;
+    private final ScheduledExecutorService scheduler;
+    private final Map<String, Lane> lanes = new HashMap<>();
+    private boolean closed;
+
+    KeyedDispatcher(ExecutorService workers, ScheduledExecutorService scheduler) {
+        this.workers = workers;
+        this.scheduler = scheduler;
+    }
+
+    void submit(String laneKey, Job job) {
+        Lane start = null;
+        synchronized (this) {
+            if (!closed) {
+                Lane lane = lanes.computeIfAbsent(laneKey, Lane::new);
+                lane.jobs.add(job);
+                if (!lane.running) {
+                    lane.running = true;
+                    start = lane;
+                }
+            }
+        }
+        if (start == null) {
+            synchronized (this) { if (!closed) return; }
+            job.abandon();
+            return;
+        }
+        execute(start);
+    }
+
+    private void execute(Lane lane) {
+        try {
+            workers.execute(() -> drain(lane));
+        } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+            drain(lane); // only after close(): drain abandons the lane's jobs
+        }
+    }
+
+    private void drain(Lane lane) {
+        for (int i = 0; ; i++) {
+            Job job = null;
+            java.util.List<Job> abandoned = null;
+            synchronized (this) {
+                lane.retry = null;
+                if (closed) {
+                    abandoned = new java.util.ArrayList<>(lane.jobs);
+                    lane.jobs.clear();
+                    lane.running = false;
+                    lanes.remove(lane.key);
+                } else {
+                    job = lane.jobs.peek();
+                    if (job == null) {
+                        lane.running = false;
+                        lanes.remove(lane.key);
+                        return;
+                    }
+                    if (i >= BATCH) { // yield the worker to other lanes, keep our place
+                        execute(lane);
+                        return;
+                    }
+                }
+            }
+            if (abandoned != null) {
+                abandoned.forEach(Job::abandon);
+                return;
+            }
+            Duration again = job.run();
+            if (again != null) {
+                synchronized (this) {
+                    if (!closed) {
+                        lane.retry = scheduler.schedule(() -> execute(lane),
+                                Math.max(0, again.toMillis()), TimeUnit.MILLISECONDS);
+                        return;
+                    }
+                }
+                continue; // closed meanwhile: the top of the loop abandons this lane
+            }
+            synchronized (this) { lane.jobs.poll(); }
+        }
+    }
+
+    /**
+     * Stops starting jobs: every job not started yet (including those waiting for a retry) is
+     * abandoned. Jobs running now finish normally.
+     */
+    void close() {
+        java.util.List<Job> abandoned = new java.util.ArrayList<>();
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+            for (var it = lanes.values().iterator(); it.hasNext(); ) {
+                Lane lane = it.next();
+                if (lane.retry != null && lane.retry.cancel(false)) {
+                    lane.retry = null;
+                    lane.running = false;
+                    abandoned.addAll(lane.jobs);
+                    lane.jobs.clear();
+                    it.remove();
+                }
+                // lanes queued on or running in a worker abandon their rest in drain()
+            }
+        }
+        abandoned.forEach(Job::abandon);
+    }
+
+    /** Number of lanes with queued or running work (for diagnostics). */
+    synchronized int activeLanes() { return lanes.size(); }
+}

@@ -1,0 +1,34 @@
+package dev.omnibus.spi;
+
+import dev.omnibus.Ordering;
+import dev.omnibus.StartFrom;
+
+/**
+ * What the core asks of a transport subscription.
+ *
+ * @param group       consumer group, or {@code null} for a group-less subscription that sees every message
+ * @param startFrom   where a new group starts (an existing group resumes where it was)
+ * @param ordering    PER_KEY: hand one key's messages in publish order
+ * @param maxInFlight most inbounds handed to the sink and not yet settled
+ * @param concurrency how many workers the core will run (a hint for sizing)
+ */
+public record ReceiveOptions(String group, StartFrom startFrom, Ordering ordering, int maxInFlight, int concurrency) {
+
+    public static Builder builder() { return new Builder(); }
+
+    /** Builder with defaults: no group, LATEST, PER_KEY, 256 in flight, concurrency 1. */
+    public static final class Builder {
+        private String group;
+        private StartFrom startFrom = StartFrom.LATEST;
+        private Ordering ordering = Ordering.PER_KEY;
+        private int maxInFlight = 256;
+        private int concurrency = 1;
+
+        public Builder group(String group) { this.group = group; return this; }
+        public Builder startFrom(StartFrom startFrom) { this.startFrom = startFrom; return this; }
+        public Builder ordering(Ordering ordering) { this.ordering = ordering; return this; }
+        public Builder maxInFlight(int maxInFlight) { this.maxInFlight = maxInFlight; return this; }
+        public Builder concurrency(int concurrency) { this.concurrency = concurrency; return this; }
+        public ReceiveOptions build() { return new ReceiveOptions(group, startFrom, ordering, maxInFlight, concurrency); }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.omnibus.spi;
+
+import dev.omnibus.Capability;
+import dev.omnibus.Message;
+import dev.omnibus.PublishReceipt;
+import dev.omnibus.StartFrom;
+
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * A live connection to one broker: the whole of what a driver implements. Thread-safe. The core
+ * builds every portable semantic (retry, dead letters, idempotency, ordering across workers,
+ * request/reply) on these few operations; a transport never re-implements them.
+ */
+public interface Transport extends AutoCloseable {
+
+    /** What this transport guarantees in its current configuration; the kit proves each one. */
+    Set<Capability> capabilities();
+
+    /**
+     * Publishes one message. The future completes when the broker has durably accepted it, and fails
+     * with {@link dev.omnibus.MessageTooLargeException} (size and limit named) or
+     * {@link dev.omnibus.PublishException} otherwise. Must not block the caller per message.
+     */
+    CompletableFuture<PublishReceipt> send(String topic, Message message);
+
+    /**
+     * Starts delivering messages of {@code topic} to {@code sink}. Returns only once the subscription
+     * is established: a message whose send completes after this returns is delivered.
+     *
+     * <p>Contract: the sink is fast and never blocks; the transport never has more than
+     * {@link ReceiveOptions#maxInFlight()} unsettled (neither acked nor nacked) inbounds outstanding for
+     * this subscription; with {@link ReceiveOptions#ordering()} PER_KEY it hands messages of one key to
+     * the sink in publish order and, after a nack, redelivers them in that order; ack and nack may be
+     * called from any thread.
+     */
+    TransportSubscription receive(String topic, ReceiveOptions options, Consumer<Inbound> sink);
+
+    /**
+     * Makes sure messages published to {@code topic} from now on are retained for {@code group} even
+     * while it has no consumer (e.g. a dead-letter topic waiting for a redrive): create the durable
+     * subscription / bound queue. Idempotent. Brokers that retain everything need do nothing.
+     */
+    default void declareGroup(String topic, String group) {}
+
+    /**
+     * Opens an inbox for replies to this process's requests. The default subscribes to
+     * {@code suggestedTopic} without a group; a driver with a native reply mechanism (RabbitMQ direct
+     * reply-to) overrides it and {@link #sendReply}.
+     */
+    default ReplyInbox openReplyInbox(String suggestedTopic, Consumer<Inbound> sink) {
+        TransportSubscription s = receive(suggestedTopic,
+                ReceiveOptions.builder().startFrom(StartFrom.LATEST).maxInFlight(10_000)
+                        .ordering(dev.omnibus.Ordering.NONE).build(), sink);
+        return new ReplyInbox(suggestedTopic, s);
+    }
+
+    /** Sends a reply to an address produced by some process's {@link #openReplyInbox}. */
+    default CompletableFuture<PublishReceipt> sendReply(String replyAddress, Message reply) {
+        return send(replyAddress, reply);
+    }
+
+    /** Largest encoded message the transport accepts, for error messages and the kit. */
+    long maxMessageBytes();
+
+    /** Broker product and version when known (for reports), e.g. {@code "Kafka 4.1.1"}. */
+    default String brokerDescription() { return "unknown"; }
+
+    /** Closes every producer, consumer and connection. Unsettled inbounds are redelivered by the broker. */
+    @Override
+    void close();
+}
