@@ -78,6 +78,10 @@ public interface Messaging extends AutoCloseable {
     /** Fails with {@link UnsupportedCapabilityException} listing what is missing; returns this otherwise. */
     Messaging require(Capability... needed);
 
+    /** Largest message the connected driver accepts (payload plus envelope); larger publishes fail with
+     * {@link MessageTooLargeException}. */
+    long maxMessageBytes();
+
     /** The URL scheme of the connected driver. */
     String driverName();
 

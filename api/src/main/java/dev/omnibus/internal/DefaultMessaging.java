@@ -257,6 +257,8 @@ public final class DefaultMessaging implements Messaging {
 
     @Override public String driverName() { return scheme; }
 
+    @Override public long maxMessageBytes() { return transport.maxMessageBytes(); }
+
     private static void checkTopic(String topic) {
         if (topic == null || !TOPIC.matcher(topic).matches()) {
             throw new ConfigurationException("topic", topic, "1-200 characters from A-Z a-z 0-9 . _ - (portable across brokers)");

@@ -1,8 +1,63 @@
 package dev.omnibus.conformance;
 
+import dev.omnibus.Capability;
+import dev.omnibus.ConfigurationException;
+import dev.omnibus.DeadLetterException;
+import dev.omnibus.DeadLetters;
+import dev.omnibus.Delivery;
+import dev.omnibus.DropMessageException;
+import dev.omnibus.Message;
+import dev.omnibus.MessageHandler;
+import dev.omnibus.MessageTooLargeException;
+import dev.omnibus.Messaging;
+import dev.omnibus.MessagingConfig;
+import dev.omnibus.PublishReceipt;
+import dev.omnibus.RemoteHandlerException;
+import dev.omnibus.RequestTimeoutException;
+import dev.omnibus.RetryLaterException;
+import dev.omnibus.RetryPolicy;
+import dev.omnibus.StartFrom;
+import dev.omnibus.SubscribeOptions;
+import dev.omnibus.Subscription;
+import dev.omnibus.UnsupportedCapabilityException;
+import dev.omnibus.ClosedException;
+import dev.omnibus.conformance.history.History;
+import dev.omnibus.idempotency.IdempotencyStore;
+import dev.omnibus.idempotency.InMemoryIdempotencyStore;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 /**
- * The conformance kit. A driver's test module extends it ONCE, in a class named
- * {@code <Driver>ConformanceTest}, and supplies the broker:
+ * The conformance kit: the semantics contract of DESIGN.md §4 as JUnit 5 tests against a real broker.
+ * A driver's test module extends it ONCE, in a class named {@code <Driver>ConformanceTest}:
  *
  * <pre>{@code
  * class KafkaConformanceTest extends MessagingConformanceKit {
@@ -10,9 +65,926 @@ package dev.omnibus.conformance;
  * }
  * }</pre>
  *
- * (Skeleton: the @Nested groups are being written.)
+ * Tests are gated by the capabilities the driver declares: a declared capability must hold; for an
+ * undeclared one the test checks that the API fails fast with {@link UnsupportedCapabilityException}.
+ * Verdicts come from a {@link History}; every failure message prints its counts. Each test uses its
+ * own topics, so tests never see each other's messages. The broker is started once per test class
+ * and stopped when the JVM ends.
  */
 public abstract class MessagingConformanceKit {
+    private static final Map<Class<?>, BrokerFixture> FIXTURES = new ConcurrentHashMap<>();
+    private static final Random RANDOM = new Random();
+
+    private final List<Messaging> opened = new CopyOnWriteArrayList<>();
+    private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+    private String testName = "test";
+
     /** The broker under test; called once per concrete test class, then started and shared. */
     protected abstract BrokerFixture createFixture();
+
+    /** How long asynchronous outcomes may take on this broker (override for slow brokers). */
+    protected Duration patience() { return Duration.ofSeconds(60); }
+
+    /** The started fixture shared by every test of the concrete class. */
+    protected final BrokerFixture fixture() {
+        return FIXTURES.computeIfAbsent(getClass(), c -> {
+            BrokerFixture f = createFixture();
+            try {
+                f.start();
+            } catch (Exception e) {
+                f.close();
+                throw new IllegalStateException("Broker fixture " + f.name() + " did not start: " + e.getMessage(), e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(f::close, "omnibus-fixture-close"));
+            return f;
+        });
+    }
+
+    /** A new connection to the broker under test (closed after the test). */
+    protected final Messaging connect() { return connect(Map.of()); }
+
+    /** A new connection with extra options. */
+    protected final Messaging connect(Map<String, String> extraOptions) {
+        BrokerFixture f = fixture();
+        Messaging m = Messaging.connect(MessagingConfig.builder(f.url()).options(f.options()).options(extraOptions)
+                .option("closeTimeout", "5s").build());
+        opened.add(m);
+        return m;
+    }
+
+    /** A unique topic name for this test. */
+    protected final String topic(String purpose) {
+        String base = (testName + "-" + purpose).replaceAll("[^A-Za-z0-9]", "").toLowerCase();
+        if (base.length() > 60) base = base.substring(0, 60);
+        return "kit." + base + "." + Long.toString(Math.abs(RANDOM.nextLong()), 36);
+    }
+
+    /** A unique group name for this test. */
+    protected static String group(String purpose) { return purpose + "-" + Long.toString(Math.abs(RANDOM.nextLong()), 36); }
+
+    protected final Subscription track(Subscription s) { subscriptions.add(s); return s; }
+
+    protected final ConditionFactory eventually() {
+        return await().atMost(patience()).pollInterval(Duration.ofMillis(20));
+    }
+
+    /** True when the connected driver declares {@code c}. */
+    protected final boolean declares(Capability c) { return connect().capabilities().contains(c); }
+
+    @org.junit.jupiter.api.BeforeEach
+    void rememberName(TestInfo info) {
+        testName = info.getTestMethod().map(java.lang.reflect.Method::getName).orElse("test");
+    }
+
+    @AfterEach
+    void closeEverything() {
+        for (Subscription s : subscriptions) {
+            try { s.close(Duration.ofSeconds(2)); } catch (RuntimeException ignored) { /* best effort */ }
+        }
+        for (Messaging m : opened) {
+            try { m.close(); } catch (RuntimeException ignored) { /* best effort */ }
+        }
+        subscriptions.clear();
+        opened.clear();
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // helpers shared by the groups
+
+    /** Publishes {@code perKey} messages for each of {@code keys} keys (interleaved) and waits for the acks. */
+    protected final List<Message> publishKeyed(Messaging bus, String topic, History h, int keys, int perKey) {
+        List<Message> sent = new ArrayList<>();
+        List<CompletableFuture<PublishReceipt>> futures = new ArrayList<>();
+        for (int seq = 0; seq < perKey; seq++) {
+            for (int k = 0; k < keys; k++) {
+                Message m = History.message("key-" + k, seq);
+                sent.add(m);
+                futures.add(h.track(m, bus.publish(topic, m)));
+            }
+        }
+        History.awaitAll(futures, patience().toSeconds());
+        return sent;
+    }
+
+    protected final PublishReceipt publish(Messaging bus, String topic, Message m) {
+        return bus.publish(topic, m).orTimeout(patience().toSeconds(), TimeUnit.SECONDS).join();
+    }
+
+    protected static Message event(String text) {
+        return Message.builder().type("dev.omnibus.kit.Text").data(text.getBytes(StandardCharsets.UTF_8), "text/plain").build();
+    }
+
+    /** Collects deliveries of one subscription, handing them to the history as group {@code g}. */
+    protected static MessageHandler recorder(History h, String g, Queue q) {
+        return d -> { h.delivered(g, d); q.add(d); };
+    }
+
+    /** A thread-safe list of deliveries. */
+    protected static final class Queue {
+        private final ConcurrentLinkedQueue<Delivery> items = new ConcurrentLinkedQueue<>();
+        void add(Delivery d) { items.add(d); }
+        public int size() { return items.size(); }
+        public List<Delivery> list() { return new ArrayList<>(items); }
+        public Set<String> ids() { Set<String> s = ConcurrentHashMap.newKeySet(); items.forEach(d -> s.add(d.id())); return s; }
+    }
+
+    private static void assertClean(History.Verdict v, long expectedReceived) {
+        assertThat(v.lost()).as("lost, %s", v).isZero();
+        assertThat(v.received()).as("received, %s", v).isEqualTo(expectedReceived);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+
+    @Nested
+    class RoundTrip {
+        private Message roundTrip(Message m) {
+            Messaging bus = connect();
+            String t = topic("rt");
+            AtomicReference<Delivery> got = new AtomicReference<>();
+            track(bus.subscribe(t, got::set));
+            publish(bus, t, m);
+            eventually().until(() -> got.get() != null);
+            return got.get().message();
+        }
+
+        @Test void everyEnvelopeFieldSurvives() {
+            Message m = Message.builder().id("kit-" + System.nanoTime()).source("/kit/source").type("dev.omnibus.kit.Full")
+                    .subject("order/8271").time(Instant.parse("2024-09-14T14:22:05.182123Z"))
+                    .dataSchema("https://schemas.example.com/full.json").key("order-8271")
+                    .extension("tenantid", "acme").extension("causationid", "cmd-1").extension("version", "2")
+                    .data("{\"a\":1}".getBytes(StandardCharsets.UTF_8), "application/json").build();
+            Message got = roundTrip(m);
+            assertThat(got).isEqualTo(m);
+            assertThat(got.key()).isEqualTo("order-8271");
+            assertThat(got.extensions()).isEqualTo(m.extensions());
+        }
+
+        @Test void emptyPayload() {
+            Message m = Message.ofBytes("dev.omnibus.kit.Empty", new byte[0], null);
+            Message got = roundTrip(m);
+            assertThat(got.dataSize()).isZero();
+            assertThat(got.id()).isEqualTo(m.id());
+        }
+
+        @Test void oneMebibyteBinaryPayload() {
+            byte[] data = new byte[1024 * 1024];
+            new Random(42).nextBytes(data);
+            Message got = roundTrip(Message.ofBytes("dev.omnibus.kit.Big", data, "application/octet-stream"));
+            assertThat(got.data()).isEqualTo(data);
+            assertThat(got.dataContentType()).isEqualTo("application/octet-stream");
+        }
+
+        @Test void unicodeInAttributesExtensionsAndData() {
+            Message m = Message.builder().type("dev.omnibus.kit.Ünïcödé").subject("主题/😀").key("ключ-😀")
+                    .extension("greeting", "héllo wörld ✓ 你好").data("données ✓ 数据 😀".getBytes(StandardCharsets.UTF_8),
+                            "text/plain; charset=utf-8").build();
+            assertThat(roundTrip(m)).isEqualTo(m);
+        }
+
+        @Test void fiftyExtensions() {
+            Message.Builder b = Message.builder().type("dev.omnibus.kit.Many");
+            for (int i = 0; i < 50; i++) b.extension("ext" + i, "value-" + i + "-" + "x".repeat(i));
+            Message m = b.build();
+            assertThat(roundTrip(m).extensions()).isEqualTo(m.extensions());
+        }
+
+        @Test void typedPayloadThroughTheJsonCodec() {
+            record Order(String id, int qty) {}
+            Message got = roundTrip(Message.of("dev.omnibus.kit.Order", new Order("8271", 3)).withKey("8271"));
+            assertThat(got.data(Order.class)).isEqualTo(new Order("8271", 3));
+            assertThat(got.dataContentType()).isEqualTo("application/json");
+        }
+
+        @Test void receiptNamesTopicAndId() {
+            Messaging bus = connect();
+            String t = topic("receipt");
+            Message m = event("x");
+            PublishReceipt r = publish(bus, t, m);
+            assertThat(r.topic()).isEqualTo(t);
+            assertThat(r.messageId()).isEqualTo(m.id());
+        }
+
+        @Test void deliveryCarriesTopicGroupPositionAndAttempt() {
+            assumeTrue(declares(Capability.CONSUMER_GROUPS), "needs CONSUMER_GROUPS");
+            Messaging bus = connect();
+            String t = topic("delivery");
+            String g = group("g");
+            AtomicReference<Delivery> got = new AtomicReference<>();
+            track(bus.subscribe(t, SubscribeOptions.group(g), got::set));
+            publish(bus, t, event("x"));
+            eventually().until(() -> got.get() != null);
+            Delivery d = got.get();
+            assertThat(d.topic()).isEqualTo(t);
+            assertThat(d.group()).isEqualTo(g);
+            assertThat(d.position()).isNotNull();
+            assertThat(d.attempt()).isEqualTo(1);
+            assertThat(d.deliveryCount()).isGreaterThanOrEqualTo(1);
+            assertThat(d.firstReceived()).isNotNull();
+        }
+    }
+
+    @Nested
+    class ConsumerGroups {
+        @Test void competingConsumersHandleEachMessageOnce() {
+            Messaging bus = connect();
+            if (!declares(Capability.CONSUMER_GROUPS)) {
+                assertThatThrownBy(() -> bus.subscribe(topic("t"), SubscribeOptions.group("g"), d -> {}))
+                        .isInstanceOf(UnsupportedCapabilityException.class);
+                return;
+            }
+            String t = topic("compete");
+            String g = group("workers");
+            History h = new History();
+            Queue a = new Queue(), b = new Queue();
+            track(connect().subscribe(t, SubscribeOptions.group(g).concurrency(2), recorder(h, g, a)));
+            track(connect().subscribe(t, SubscribeOptions.group(g).concurrency(2), recorder(h, g, b)));
+            publishKeyed(bus, t, h, 20, 10);
+            eventually().untilAsserted(() -> assertThat(h.receivedUnique(g)).as(h.verdict(g).toString()).isEqualTo(200));
+            History.Verdict v = h.verdict(g);
+            assertClean(v, 200);
+            assertThat(v.duplicated()).as("duplicated, %s", v).isZero();
+        }
+
+        @Test void fanOutToThreeGroups() {
+            assumeTrue(declares(Capability.CONSUMER_GROUPS), "needs CONSUMER_GROUPS (the undeclared case is checked above)");
+            Messaging bus = connect();
+            String t = topic("fanout");
+            History h = new History();
+            List<String> groups = List.of(group("email"), group("fulfillment"), group("analytics"));
+            for (String g : groups) track(bus.subscribe(t, SubscribeOptions.group(g), recorder(h, g, new Queue())));
+            publishKeyed(bus, t, h, 5, 20);
+            for (String g : groups) {
+                eventually().untilAsserted(() -> assertThat(h.receivedUnique(g)).as(h.verdict(g).toString()).isEqualTo(100));
+                assertClean(h.verdict(g), 100);
+            }
+        }
+
+        @Test void everyGroupLessSubscriptionGetsEveryMessage() {
+            Messaging bus = connect();
+            String t = topic("nogroup");
+            History h = new History();
+            track(connect().subscribe(t, recorder(h, "one", new Queue())));
+            track(connect().subscribe(t, recorder(h, "two", new Queue())));
+            publishKeyed(bus, t, h, 4, 10);
+            for (String g : List.of("one", "two")) {
+                eventually().untilAsserted(() -> assertThat(h.receivedUnique(g)).as(h.verdict(g).toString()).isEqualTo(40));
+            }
+        }
+    }
+
+    @Nested
+    class PerKeyOrdering {
+        private boolean orderingDeclaredElseFailsFast() {
+            if (declares(Capability.PER_KEY_ORDERING)) return true;
+            assertThatThrownBy(() -> connect().subscribe(topic("t"), SubscribeOptions.defaults(), d -> {}))
+                    .isInstanceOf(UnsupportedCapabilityException.class)
+                    .hasMessageContaining("PER_KEY_ORDERING");
+            return false;
+        }
+
+        private SubscribeOptions groupOptions(String g) {
+            return declares(Capability.CONSUMER_GROUPS) ? SubscribeOptions.group(g) : SubscribeOptions.defaults();
+        }
+
+        @Test void twentyKeysTimes250InOrderWithConcurrency4() {
+            if (!orderingDeclaredElseFailsFast()) return;
+            Messaging bus = connect();
+            String t = topic("order");
+            String g = group("ordered");
+            History h = new History();
+            track(bus.subscribe(t, groupOptions(g).concurrency(4), recorder(h, g, new Queue())));
+            publishKeyed(bus, t, h, 20, 250);
+            eventually().untilAsserted(() -> assertThat(h.receivedUnique(g)).as(h.verdict(g).toString()).isEqualTo(5000));
+            History.Verdict v = h.verdict(g);
+            assertClean(v, 5000);
+            assertThat(v.outOfOrder()).as("out of order, %s", v).isZero();
+        }
+
+        @Test void orderHoldsWhileSomeMessagesAreRetried() {
+            if (!orderingDeclaredElseFailsFast()) return;
+            Messaging bus = connect();
+            String t = topic("order-retry");
+            String g = group("ordered");
+            History h = new History();
+            Set<String> failedOnce = ConcurrentHashMap.newKeySet();
+            track(bus.subscribe(t, groupOptions(g).concurrency(4).retry(RetryPolicy.fixed(3, Duration.ofMillis(20))), d -> {
+                h.delivered(g, d);
+                long seq = Long.parseLong(d.message().extension(History.SEQ));
+                if (seq % 7 == 3 && failedOnce.add(d.id())) throw new IllegalStateException("transient failure, seq " + seq);
+            }));
+            publishKeyed(bus, t, h, 20, 50);
+            eventually().untilAsserted(() -> assertThat(h.receivedUnique(g)).as(h.verdict(g).toString()).isEqualTo(1000));
+            eventually().untilAsserted(() -> assertThat(h.invocations(g)).isEqualTo(1000 + failedOnce.size()));
+            History.Verdict v = h.verdict(g);
+            assertClean(v, 1000);
+            assertThat(v.outOfOrder()).as("out of order, %s", v).isZero();
+            assertThat(v.redelivered()).as("retries, %s", v).isEqualTo(failedOnce.size());
+        }
+
+        @Test void oneKeyIsNeverOnTwoWorkersAtOnce() {
+            if (!orderingDeclaredElseFailsFast()) return;
+            Messaging bus = connect();
+            String t = topic("onekey");
+            String g = group("g");
+            History h = new History();
+            Map<String, AtomicInteger> active = new ConcurrentHashMap<>();
+            AtomicInteger violations = new AtomicInteger();
+            track(bus.subscribe(t, groupOptions(g).concurrency(8), d -> {
+                AtomicInteger a = active.computeIfAbsent(d.key(), k -> new AtomicInteger());
+                if (a.incrementAndGet() > 1) violations.incrementAndGet();
+                try {
+                    h.delivered(g, d);
+                    Thread.onSpinWait();
+                } finally {
+                    a.decrementAndGet();
+                }
+            }));
+            publishKeyed(bus, t, h, 4, 100);
+            eventually().untilAsserted(() -> assertThat(h.receivedUnique(g)).isEqualTo(400));
+            assertThat(violations.get()).as("times a key ran on two workers, %s", h.verdict(g)).isZero();
+        }
+
+        @Test void differentKeysRunInParallel() {
+            if (!orderingDeclaredElseFailsFast()) return;
+            Messaging bus = connect();
+            String t = topic("parallel");
+            CountDownLatch both = new CountDownLatch(2);
+            AtomicBoolean overlapped = new AtomicBoolean();
+            track(bus.subscribe(t, groupOptions(group("g")).concurrency(4), d -> {
+                both.countDown();
+                if (both.await(patience().toSeconds(), TimeUnit.SECONDS)) overlapped.set(true);
+            }));
+            publish(bus, t, event("a").withKey("alpha"));
+            publish(bus, t, event("b").withKey("beta"));
+            eventually().untilTrue(overlapped);
+        }
+    }
+
+    @Nested
+    class AtLeastOnce {
+        private SubscribeOptions options(String g) {
+            return declares(Capability.CONSUMER_GROUPS) ? SubscribeOptions.group(g) : SubscribeOptions.defaults();
+        }
+
+        @Test void handlerFailureLeadsToRedelivery() {
+            Messaging bus = connect();
+            String t = topic("fail");
+            AtomicInteger calls = new AtomicInteger();
+            AtomicBoolean done = new AtomicBoolean();
+            track(bus.subscribe(t, options(group("g")).retry(RetryPolicy.fixed(3, Duration.ofMillis(10))), d -> {
+                if (calls.incrementAndGet() == 1) throw new IllegalStateException("first attempt fails");
+                done.set(true);
+            }));
+            publish(bus, t, event("x"));
+            eventually().untilTrue(done);
+            assertThat(calls.get()).isEqualTo(2);
+        }
+
+        @Test void messageOfAClosedSubscriptionComesAgainToTheNextSubscriberOfTheGroup() {
+            assumeTrue(declares(Capability.CONSUMER_GROUPS), "needs CONSUMER_GROUPS");
+            Messaging first = connect();
+            String t = topic("handover");
+            String g = group("g");
+            CountDownLatch started = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Subscription s1 = first.subscribe(t, SubscribeOptions.group(g), d -> {
+                started.countDown();
+                release.await(patience().toSeconds(), TimeUnit.SECONDS);
+                throw new IllegalStateException("the first subscriber never completes it");
+            });
+            Message m = event("handover");
+            publish(first, t, m);
+            try {
+                assertThat(started.await(patience().toSeconds(), TimeUnit.SECONDS)).as("first subscriber received it").isTrue();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            s1.close(Duration.ofMillis(200));
+            Queue q = new Queue();
+            track(connect().subscribe(t, SubscribeOptions.group(g), d -> q.add(d)));
+            eventually().untilAsserted(() -> assertThat(q.ids()).contains(m.id()));
+            release.countDown();
+        }
+
+        @Test void completedMessagesAreNotRedeliveredToTheGroup() {
+            assumeTrue(declares(Capability.CONSUMER_GROUPS), "needs CONSUMER_GROUPS");
+            Messaging bus = connect();
+            String t = topic("completed");
+            String g = group("g");
+            History h = new History();
+            Subscription s1 = bus.subscribe(t, SubscribeOptions.group(g), recorder(h, g, new Queue()));
+            List<Message> sent = publishKeyed(bus, t, h, 5, 10);
+            eventually().untilAsserted(() -> assertThat(h.receivedUnique(g)).isEqualTo(sent.size()));
+            s1.close();
+            Queue later = new Queue();
+            track(connect().subscribe(t, SubscribeOptions.group(g), d -> later.add(d)));
+            Message marker = event("marker");
+            publish(bus, t, marker);
+            eventually().untilAsserted(() -> assertThat(later.ids()).contains(marker.id()));
+            assertThat(later.ids()).as("completed messages seen again").containsExactly(marker.id());
+        }
+
+        @Test void unstartedMessagesGoBackToTheBrokerOnClose() {
+            assumeTrue(declares(Capability.CONSUMER_GROUPS), "needs CONSUMER_GROUPS");
+            Messaging bus = connect();
+            String t = topic("unstarted");
+            String g = group("g");
+            History h = new History();
+            CountDownLatch firstStarted = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Subscription s1 = connect().subscribe(t, SubscribeOptions.group(g).maxInFlight(50), d -> {
+                firstStarted.countDown();
+                release.await(patience().toSeconds(), TimeUnit.SECONDS);
+                h.delivered(g, d);
+            });
+            publishKeyed(bus, t, h, 1, 20);
+            try {
+                assertThat(firstStarted.await(patience().toSeconds(), TimeUnit.SECONDS)).isTrue();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            Thread closer = new Thread(() -> s1.close(Duration.ofSeconds(10)));
+            closer.start();
+            release.countDown(); // the running handler completes during close; the 19 unstarted go back
+            try { closer.join(); } catch (InterruptedException e) { throw new AssertionError(e); }
+            track(connect().subscribe(t, SubscribeOptions.group(g), recorder(h, g, new Queue())));
+            eventually().untilAsserted(() -> assertThat(h.receivedUnique(g)).as(h.verdict(g).toString()).isEqualTo(20));
+            History.Verdict v = h.verdict(g);
+            assertClean(v, 20);
+            assertThat(v.outOfOrder()).as("out of order, %s", v).isZero();
+        }
+    }
+
+    @Nested
+    class Retry {
+        private final List<Instant> calls = Collections.synchronizedList(new ArrayList<>());
+
+        private Queue deadLetters(Messaging bus, String topic) {
+            Queue q = new Queue();
+            track(bus.subscribe(topic + DeadLetters.DEFAULT_SUFFIX, d -> q.add(d)));
+            return q;
+        }
+
+        private SubscribeOptions options(RetryPolicy p) {
+            return (declares(Capability.CONSUMER_GROUPS) ? SubscribeOptions.group(group("g")) : SubscribeOptions.defaults()).retry(p);
+        }
+
+        @Test void exactlyMaxAttemptsThenDeadLetter() {
+            Messaging bus = connect();
+            String t = topic("attempts");
+            Queue dlq = deadLetters(bus, t);
+            track(bus.subscribe(t, options(RetryPolicy.fixed(4, Duration.ofMillis(10))), d -> {
+                calls.add(Instant.now());
+                throw new IllegalStateException("always fails");
+            }));
+            publish(bus, t, event("poison"));
+            eventually().untilAsserted(() -> assertThat(dlq.size()).isEqualTo(1));
+            assertThat(calls).hasSize(4);
+            assertThat(dlq.list().get(0).message().extension(DeadLetters.ATTEMPTS)).isEqualTo("4");
+        }
+
+        @Test void fixedSpacingBetweenAttempts() {
+            Messaging bus = connect();
+            String t = topic("spacing");
+            Queue dlq = deadLetters(bus, t);
+            track(bus.subscribe(t, options(RetryPolicy.fixed(3, Duration.ofMillis(300))), d -> {
+                calls.add(Instant.now());
+                throw new IllegalStateException("fails");
+            }));
+            publish(bus, t, event("x"));
+            eventually().untilAsserted(() -> assertThat(dlq.size()).isEqualTo(1));
+            assertThat(calls).hasSize(3);
+            for (int i = 1; i < 3; i++) {
+                assertThat(Duration.between(calls.get(i - 1), calls.get(i))).isGreaterThanOrEqualTo(Duration.ofMillis(295));
+            }
+        }
+
+        @Test void exponentialBackoffGrows() {
+            Messaging bus = connect();
+            String t = topic("expo");
+            Queue dlq = deadLetters(bus, t);
+            track(bus.subscribe(t, options(RetryPolicy.exponential(4, Duration.ofMillis(100), 2.0, Duration.ofSeconds(5), 0)), d -> {
+                calls.add(Instant.now());
+                throw new IllegalStateException("fails");
+            }));
+            publish(bus, t, event("x"));
+            eventually().untilAsserted(() -> assertThat(dlq.size()).isEqualTo(1));
+            assertThat(calls).hasSize(4);
+            long[] min = {95, 195, 395};
+            for (int i = 1; i < 4; i++) {
+                assertThat(Duration.between(calls.get(i - 1), calls.get(i)).toMillis()).isGreaterThanOrEqualTo(min[i - 1]);
+            }
+        }
+
+        @Test void nonRetryableErrorGoesStraightToDeadLetter() {
+            Messaging bus = connect();
+            String t = topic("nonretry");
+            Queue dlq = deadLetters(bus, t);
+            track(bus.subscribe(t, options(RetryPolicy.fixed(5, Duration.ofMillis(10)).nonRetryable(IllegalArgumentException.class)), d -> {
+                calls.add(Instant.now());
+                throw new IllegalArgumentException("bad data");
+            }));
+            publish(bus, t, event("x"));
+            eventually().untilAsserted(() -> assertThat(dlq.size()).isEqualTo(1));
+            assertThat(calls).hasSize(1);
+            assertThat(dlq.list().get(0).message().extension(DeadLetters.ERROR_TYPE)).isEqualTo(IllegalArgumentException.class.getName());
+        }
+
+        @Test void retryLaterUsesTheRequestedDelay() {
+            Messaging bus = connect();
+            String t = topic("later");
+            AtomicBoolean done = new AtomicBoolean();
+            track(bus.subscribe(t, options(RetryPolicy.fixed(3, Duration.ofMillis(1))), d -> {
+                calls.add(Instant.now());
+                if (d.attempt() == 1) throw new RetryLaterException(Duration.ofMillis(400), "not yet");
+                done.set(true);
+            }));
+            publish(bus, t, event("x"));
+            eventually().untilTrue(done);
+            assertThat(Duration.between(calls.get(0), calls.get(1))).isGreaterThanOrEqualTo(Duration.ofMillis(395));
+        }
+
+        @Test void deadLetterExceptionSkipsRemainingAttempts() {
+            Messaging bus = connect();
+            String t = topic("dlqnow");
+            Queue dlq = deadLetters(bus, t);
+            track(bus.subscribe(t, options(RetryPolicy.fixed(5, Duration.ofMillis(10))), d -> {
+                calls.add(Instant.now());
+                throw new DeadLetterException("unknown customer");
+            }));
+            publish(bus, t, event("x"));
+            eventually().untilAsserted(() -> assertThat(dlq.size()).isEqualTo(1));
+            assertThat(calls).hasSize(1);
+            assertThat(dlq.list().get(0).message().extension(DeadLetters.ERROR_MESSAGE)).isEqualTo("unknown customer");
+        }
+
+        @Test void droppedMessageIsAcknowledgedWithoutDeadLetter() {
+            Messaging bus = connect();
+            String t = topic("drop");
+            Queue dlq = deadLetters(bus, t);
+            Queue seen = new Queue();
+            track(bus.subscribe(t, options(RetryPolicy.fixed(5, Duration.ofMillis(10))), d -> {
+                seen.add(d);
+                if (d.message().dataAsString().equals("drop me")) throw new DropMessageException("irrelevant event");
+            }));
+            Message drop = event("drop me");
+            Message next = event("next");
+            publish(bus, t, drop);
+            publish(bus, t, next);
+            eventually().untilAsserted(() -> assertThat(seen.ids()).contains(next.id()));
+            assertThat(seen.list().stream().filter(d -> d.id().equals(drop.id()))).hasSize(1);
+            assertThat(dlq.size()).isZero();
+        }
+    }
+
+    @Nested
+    class DeadLettering {
+        private SubscribeOptions options(String g) {
+            return (declares(Capability.CONSUMER_GROUPS) ? SubscribeOptions.group(g) : SubscribeOptions.defaults())
+                    .retry(RetryPolicy.fixed(2, Duration.ofMillis(10)));
+        }
+
+        @Test void deadLetterCarriesTheOriginalUnchangedPlusMetadata() {
+            Messaging bus = connect();
+            String t = topic("meta");
+            String g = group("billing");
+            Queue dlq = new Queue();
+            track(bus.subscribe(t + ".dlq", d -> dlq.add(d)));
+            track(bus.subscribe(t, options(g), d -> { throw new IllegalStateException("payment service down"); }));
+            Message m = Message.builder().type("dev.omnibus.kit.Order").subject("order/1").key("order-1")
+                    .extension("tenantid", "acme").data("{\"id\":1}".getBytes(StandardCharsets.UTF_8), "application/json").build();
+            publish(bus, t, m);
+            eventually().untilAsserted(() -> assertThat(dlq.size()).isEqualTo(1));
+            Message dead = dlq.list().get(0).message();
+            assertThat(DeadLetters.original(dead)).isEqualTo(m);
+            assertThat(dead.id()).isEqualTo(m.id());
+            assertThat(dead.key()).isEqualTo("order-1");
+            assertThat(dead.data()).isEqualTo(m.data());
+            assertThat(dead.extension(DeadLetters.ORIGINAL_TOPIC)).isEqualTo(t);
+            assertThat(dead.extension(DeadLetters.GROUP)).isEqualTo(declares(Capability.CONSUMER_GROUPS) ? g : "");
+            assertThat(dead.extension(DeadLetters.POSITION)).isNotBlank();
+            assertThat(dead.extension(DeadLetters.ATTEMPTS)).isEqualTo("2");
+            Instant first = Instant.parse(dead.extension(DeadLetters.FIRST_FAILURE));
+            Instant last = Instant.parse(dead.extension(DeadLetters.LAST_FAILURE));
+            assertThat(last).isAfterOrEqualTo(first);
+            assertThat(dead.extension(DeadLetters.ERROR_TYPE)).isEqualTo(IllegalStateException.class.getName());
+            assertThat(dead.extension(DeadLetters.ERROR_MESSAGE)).isEqualTo("payment service down");
+        }
+
+        @Test void poisonMessageDoesNotBlockOtherKeys() {
+            Messaging bus = connect();
+            String t = topic("poison");
+            String g = group("g");
+            History h = new History();
+            Queue dlq = new Queue();
+            track(bus.subscribe(t + ".dlq", d -> dlq.add(d)));
+            track(bus.subscribe(t, (declares(Capability.CONSUMER_GROUPS) ? SubscribeOptions.group(g) : SubscribeOptions.defaults())
+                    .concurrency(4).retry(RetryPolicy.fixed(3, Duration.ofSeconds(1))), d -> {
+                if ("poison".equals(d.key())) throw new IllegalStateException("poison");
+                h.delivered(g, d);
+            }));
+            publish(bus, t, event("poison").withKey("poison"));
+            publishKeyed(bus, t, h, 5, 20);
+            eventually().untilAsserted(() -> assertThat(h.receivedUnique(g)).as(h.verdict(g).toString()).isEqualTo(100));
+            assertThat(dlq.size()).as("other keys finished while the poison message was still being retried").isZero();
+            eventually().untilAsserted(() -> assertThat(dlq.size()).isEqualTo(1));
+        }
+
+        @Test void customDeadLetterTopic() {
+            Messaging bus = connect();
+            String t = topic("custom");
+            String custom = topic("custom-dlq");
+            Queue dlq = new Queue();
+            track(bus.subscribe(custom, d -> dlq.add(d)));
+            track(bus.subscribe(t, options(group("g")).deadLetter(custom), d -> { throw new IllegalStateException("x"); }));
+            publish(bus, t, event("x"));
+            eventually().untilAsserted(() -> assertThat(dlq.size()).isEqualTo(1));
+        }
+
+        @Test void redriveMovesDeadLettersBackToTheirTopic() {
+            Messaging bus = connect();
+            String t = topic("redrive");
+            String g = group("g");
+            AtomicBoolean failing = new AtomicBoolean(true);
+            Queue ok = new Queue();
+            Queue dlq = new Queue();
+            track(bus.subscribe(t + ".dlq", d -> dlq.add(d)));
+            track(bus.subscribe(t, options(g), d -> {
+                if (failing.get()) throw new IllegalStateException("downstream down");
+                ok.add(d);
+            }));
+            List<Message> sent = List.of(event("a").withKey("k1"), event("b").withKey("k2"), event("c").withKey("k3"));
+            for (Message m : sent) publish(bus, t, m);
+            eventually().untilAsserted(() -> assertThat(dlq.size()).isEqualTo(3));
+            failing.set(false);
+            long moved = bus.redrive(t + ".dlq", Duration.ofSeconds(2)).orTimeout(patience().toSeconds(), TimeUnit.SECONDS).join();
+            assertThat(moved).isEqualTo(3);
+            eventually().untilAsserted(() -> assertThat(ok.ids()).containsExactlyInAnyOrderElementsOf(sent.stream().map(Message::id).toList()));
+            for (Delivery d : ok.list()) {
+                assertThat(d.message().extensions().keySet()).doesNotContainAnyElementsOf(DeadLetters.ALL);
+            }
+        }
+
+        @Test void malformedForeignMessageIsDeadLetteredAndTheSubscriptionGoesOn() throws Exception {
+            var foreign = fixture().foreignPublisher();
+            assumeTrue(foreign.isPresent(), "fixture has no native publisher for foreign bytes");
+            Messaging bus = connect();
+            String t = topic("foreign");
+            Queue dlq = new Queue();
+            Queue ok = new Queue();
+            track(bus.subscribe(t + ".dlq", d -> dlq.add(d)));
+            track(bus.subscribe(t, options(group("g")), d -> ok.add(d)));
+            foreign.get().publish(t, "k", "not an envelope".getBytes(StandardCharsets.UTF_8), Map.of("origin", "legacy"));
+            Message good = event("good").withKey("k");
+            publish(bus, t, good);
+            eventually().untilAsserted(() -> assertThat(ok.ids()).contains(good.id()));
+            eventually().untilAsserted(() -> assertThat(dlq.size()).isEqualTo(1));
+            Message dead = dlq.list().get(0).message();
+            assertThat(dead.dataAsString()).isEqualTo("not an envelope");
+            assertThat(dead.extension(DeadLetters.ERROR_TYPE)).isEqualTo(dev.omnibus.InvalidEnvelopeException.class.getName());
+            assertThat(dead.extension(DeadLetters.ERROR_MESSAGE)).isNotBlank();
+            assertThat(dead.extension(DeadLetters.ATTEMPTS)).isEqualTo("0");
+            assertThat(dead.extension(DeadLetters.ORIGINAL_TOPIC)).isEqualTo(t);
+        }
+    }
+
+    @Nested
+    class Idempotency {
+        private SubscribeOptions options(IdempotencyStore store) {
+            return (declares(Capability.CONSUMER_GROUPS) ? SubscribeOptions.group(group("g")) : SubscribeOptions.defaults())
+                    .idempotency(store).retry(RetryPolicy.fixed(2, Duration.ofMillis(10)));
+        }
+
+        @Test void sameMessagePublishedTwiceHasOneEffect() {
+            Messaging bus = connect();
+            String t = topic("dup");
+            Map<String, AtomicInteger> effects = new ConcurrentHashMap<>();
+            track(bus.subscribe(t, options(new InMemoryIdempotencyStore()),
+                    d -> effects.computeIfAbsent(d.id(), k -> new AtomicInteger()).incrementAndGet()));
+            Message m = event("pay 10 EUR").withKey("acct-1");
+            publish(bus, t, m);
+            publish(bus, t, m);
+            Message marker = event("marker").withKey("acct-1");
+            publish(bus, t, marker);
+            eventually().until(() -> effects.containsKey(marker.id()));
+            assertThat(effects.get(m.id()).get()).isEqualTo(1);
+        }
+
+        @Test void redeliveryOfACompletedMessageHasNoSecondEffect() {
+            Messaging bus = connect();
+            String t = topic("redeliver");
+            InMemoryIdempotencyStore store = new InMemoryIdempotencyStore();
+            SubscribeOptions o = options(store);
+            Message m = event("ship order").withKey("o-1");
+            // an earlier consumer of the group completed it and died before its ack reached the broker:
+            assertThat(store.claim(o.group() == null ? "" : o.group(), m.id())).isEqualTo(IdempotencyStore.Claim.CLAIMED);
+            store.complete(o.group() == null ? "" : o.group(), m.id());
+            Queue effects = new Queue();
+            track(bus.subscribe(t, o, d -> effects.add(d)));
+            publish(bus, t, m);
+            Message marker = event("marker").withKey("o-1");
+            publish(bus, t, marker);
+            eventually().untilAsserted(() -> assertThat(effects.ids()).contains(marker.id()));
+            assertThat(effects.ids()).doesNotContain(m.id());
+        }
+
+        @Test void failedAttemptsLeaveNoClaimBehind() {
+            Messaging bus = connect();
+            String t = topic("noclaim");
+            InMemoryIdempotencyStore store = new InMemoryIdempotencyStore();
+            SubscribeOptions o = options(store);
+            Queue dlq = new Queue();
+            track(bus.subscribe(t + ".dlq", d -> dlq.add(d)));
+            track(bus.subscribe(t, o, d -> { throw new IllegalStateException("fails"); }));
+            Message m = event("x");
+            publish(bus, t, m);
+            eventually().untilAsserted(() -> assertThat(dlq.size()).isEqualTo(1));
+            assertThat(store.claim(o.group() == null ? "" : o.group(), m.id())).isEqualTo(IdempotencyStore.Claim.CLAIMED);
+        }
+    }
+
+    @Nested
+    class RequestReplyGroup {
+        @Test void twoHundredConcurrentRequestsAllAnsweredWithTheirOwnReply() {
+            Messaging bus = connect();
+            if (!declares(Capability.REQUEST_REPLY)) {
+                assertThat(bus.request(topic("q"), event("1"), Duration.ofSeconds(1))).isCompletedExceptionally();
+                return;
+            }
+            String t = topic("double");
+            track(connect().respond(t, declares(Capability.CONSUMER_GROUPS) ? SubscribeOptions.group(group("pricing")).concurrency(4)
+                    : SubscribeOptions.defaults().concurrency(4), req -> {
+                int n = Integer.parseInt(req.message().dataAsString());
+                return event(Integer.toString(n * 2));
+            }));
+            Messaging client = connect();
+            List<CompletableFuture<Message>> replies = new ArrayList<>();
+            for (int i = 0; i < 200; i++) replies.add(client.request(t, event(Integer.toString(i)), patience()));
+            for (int i = 0; i < 200; i++) {
+                assertThat(replies.get(i).orTimeout(patience().toSeconds(), TimeUnit.SECONDS).join().dataAsString())
+                        .isEqualTo(Integer.toString(i * 2));
+            }
+        }
+
+        @Test void requestWithoutResponderTimesOutWithAClearError() {
+            assumeTrue(declares(Capability.REQUEST_REPLY), "needs REQUEST_REPLY");
+            Messaging bus = connect();
+            String t = topic("nobody");
+            CompletableFuture<Message> f = bus.request(t, event("hello?"), Duration.ofMillis(500));
+            assertThatThrownBy(() -> f.get(patience().toSeconds(), TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(RequestTimeoutException.class)
+                    .hasMessageContaining(t);
+        }
+
+        @Test void responderErrorSurfacesAtTheRequester() {
+            assumeTrue(declares(Capability.REQUEST_REPLY), "needs REQUEST_REPLY");
+            Messaging bus = connect();
+            String t = topic("broken");
+            track(bus.respond(t, SubscribeOptions.defaults(), req -> { throw new IllegalArgumentException("no price for SKU-1"); }));
+            CompletableFuture<Message> f = bus.request(t, event("SKU-1"), patience());
+            assertThatThrownBy(() -> f.get(patience().toSeconds(), TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(RemoteHandlerException.class)
+                    .hasMessageContaining("no price for SKU-1");
+        }
+    }
+
+    @Nested
+    class Replay {
+        @Test void newGroupFromEarliestSeesTheHistory() {
+            Messaging bus = connect();
+            String t = topic("history");
+            if (!declares(Capability.REPLAY)) {
+                assertThatThrownBy(() -> bus.subscribe(t, SubscribeOptions.group("g").startFrom(StartFrom.EARLIEST), d -> {}))
+                        .isInstanceOf(UnsupportedCapabilityException.class).hasMessageContaining("REPLAY");
+                return;
+            }
+            History h = new History();
+            publishKeyed(bus, t, h, 5, 10);
+            String g = group("auditors");
+            track(connect().subscribe(t, SubscribeOptions.group(g).startFrom(StartFrom.EARLIEST), recorder(h, g, new Queue())));
+            eventually().untilAsserted(() -> assertThat(h.receivedUnique(g)).as(h.verdict(g).toString()).isEqualTo(50));
+            assertThat(h.verdict(g).outOfOrder()).isZero();
+        }
+
+        @Test void newGroupFromLatestSkipsTheHistory() {
+            assumeTrue(declares(Capability.CONSUMER_GROUPS), "needs CONSUMER_GROUPS");
+            Messaging bus = connect();
+            String t = topic("latest");
+            History old = new History();
+            publishKeyed(bus, t, old, 2, 10);
+            Queue q = new Queue();
+            track(connect().subscribe(t, SubscribeOptions.group(group("late")).startFrom(StartFrom.LATEST), d -> q.add(d)));
+            Message fresh = event("fresh");
+            publish(bus, t, fresh);
+            eventually().untilAsserted(() -> assertThat(q.ids()).contains(fresh.id()));
+            assertThat(q.ids()).containsExactly(fresh.id());
+        }
+    }
+
+    @Nested
+    class Lifecycle {
+        @Test void closeWhileBusyLosesNothing() {
+            assumeTrue(declares(Capability.CONSUMER_GROUPS), "needs CONSUMER_GROUPS");
+            Messaging producer = connect();
+            String t = topic("busy");
+            String g = group("g");
+            History h = new History();
+            Messaging first = connect();
+            first.subscribe(t, SubscribeOptions.group(g).concurrency(4), d -> {
+                h.delivered(g, d);
+                Thread.yield();
+            });
+            publishKeyed(producer, t, h, 10, 50);
+            eventually().until(() -> h.receivedUnique(g) > 0);
+            first.close(); // while busy
+            track(connect().subscribe(t, SubscribeOptions.group(g).concurrency(4), recorder(h, g, new Queue())));
+            eventually().untilAsserted(() -> assertThat(h.receivedUnique(g)).as(h.verdict(g).toString()).isEqualTo(500));
+            History.Verdict v = h.verdict(g);
+            assertThat(v.lost()).as("lost, %s", v).isZero();
+            assertThat(v.outOfOrder()).as("out of order, %s", v).isZero();
+        }
+
+        @Test void publishAfterCloseFailsClearly() {
+            Messaging bus = connect();
+            bus.close();
+            assertThatThrownBy(() -> bus.publish(topic("closed"), event("x")).join()).hasCauseInstanceOf(ClosedException.class);
+        }
+
+        @Test void subscriptionCloseIsIdempotentAndStopsDelivery() {
+            Messaging bus = connect();
+            String t = topic("stop");
+            Queue q = new Queue();
+            Subscription s = bus.subscribe(t, d -> q.add(d));
+            assertThat(s.isActive()).isTrue();
+            s.close();
+            s.close();
+            assertThat(s.isActive()).isFalse();
+            Queue other = new Queue();
+            track(bus.subscribe(t, d -> other.add(d)));
+            Message m = event("after close");
+            publish(bus, t, m);
+            eventually().untilAsserted(() -> assertThat(other.ids()).contains(m.id()));
+            assertThat(q.size()).isZero();
+        }
+    }
+
+    @Nested
+    class BadInput {
+        @Test void oversizedMessageFailsWithSizeAndLimit() {
+            Messaging bus = connect();
+            long limit = bus.maxMessageBytes();
+            assumeTrue(limit < 256L * 1024 * 1024, "limit " + limit + " too large to exceed in a test");
+            byte[] data = new byte[(int) limit + 1];
+            assertThatThrownBy(() -> bus.publish(topic("big"), Message.ofBytes("dev.omnibus.kit.Huge", data, null))
+                    .get(patience().toSeconds(), TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(MessageTooLargeException.class)
+                    .hasMessageContaining(Long.toString(limit));
+        }
+
+        @Test void invalidTopicNameIsRejectedWithTheName() {
+            Messaging bus = connect();
+            assertThatThrownBy(() -> bus.subscribe("bad topic!", d -> {}))
+                    .isInstanceOf(ConfigurationException.class).hasMessageContaining("bad topic!").hasMessageContaining("topic");
+            assertThatThrownBy(() -> bus.publish("", event("x")).join()).hasCauseInstanceOf(ConfigurationException.class);
+        }
+
+        @Test void unknownOptionIsRejectedAtConnectNamingIt() {
+            assertThatThrownBy(() -> connect(Map.of("noSuchOption", "1")))
+                    .isInstanceOf(ConfigurationException.class).hasMessageContaining("noSuchOption");
+        }
+
+        @Test void invalidOptionValueNamesKeyValueAndAccepted() {
+            assertThatThrownBy(() -> connect(Map.of("requestTimeout", "banana")))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("requestTimeout").hasMessageContaining("banana").hasMessageContaining("expected");
+        }
+
+        @Test void invalidSubscribeOptionsNameTheSetting() {
+            assertThatThrownBy(() -> SubscribeOptions.defaults().concurrency(0))
+                    .isInstanceOf(ConfigurationException.class).hasMessageContaining("concurrency").hasMessageContaining("0");
+            assertThatThrownBy(() -> SubscribeOptions.defaults().maxInFlight(-1))
+                    .isInstanceOf(ConfigurationException.class).hasMessageContaining("maxInFlight");
+        }
+
+        @Test void everyUndeclaredCapabilityFailsFast() {
+            Messaging bus = connect();
+            Set<Capability> declared = bus.capabilities();
+            for (Capability c : Capability.values()) {
+                if (declared.contains(c)) {
+                    assertThat(bus.require(c)).isSameAs(bus);
+                } else {
+                    assertThatThrownBy(() -> bus.require(c)).isInstanceOf(UnsupportedCapabilityException.class)
+                            .hasMessageContaining(c.name());
+                }
+            }
+        }
+    }
+
+    /** Extension point for reports: the capabilities the kit saw declared, sorted. */
+    protected final Map<Capability, Boolean> declaredCapabilities() {
+        Map<Capability, Boolean> m = new TreeMap<>();
+        Set<Capability> d = connect().capabilities();
+        for (Capability c : Capability.values()) m.put(c, d.contains(c));
+        return m;
+    }
 }

@@ -1,0 +1,26 @@
+package dev.omnibus.memory;
+
+import dev.omnibus.memory.internal.MemoryBroker;
+import dev.omnibus.memory.internal.MemoryTransport;
+import dev.omnibus.spi.DriverConfig;
+import dev.omnibus.spi.MessagingDriver;
+import dev.omnibus.spi.Transport;
+
+/**
+ * The in-process broker, scheme {@code memory}: {@code memory://name}. Every connection to the same
+ * name in one JVM shares one broker (topics, groups, retained log), so a test can run producers and
+ * several consumers against it. Nothing survives the JVM.
+ *
+ * <p>Options: {@code maxMessageBytes} (default 8388608) — larger publishes fail with
+ * {@link dev.omnibus.MessageTooLargeException}.
+ */
+public final class MemoryDriver implements MessagingDriver {
+    @Override public String scheme() { return "memory"; }
+
+    @Override
+    public Transport connect(DriverConfig config) {
+        String name = config.authority().isEmpty() ? "default" : config.authority();
+        long maxBytes = config.longOption("maxMessageBytes", 8L * 1024 * 1024, 1, Integer.MAX_VALUE);
+        return new MemoryTransport(MemoryBroker.named(name), maxBytes);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.omnibus.memory.internal;
+
+import dev.omnibus.Capability;
+import dev.omnibus.ClosedException;
+import dev.omnibus.Message;
+import dev.omnibus.MessageTooLargeException;
+import dev.omnibus.Position;
+import dev.omnibus.PublishReceipt;
+import dev.omnibus.StartFrom;
+import dev.omnibus.spi.Inbound;
+import dev.omnibus.spi.ReceiveOptions;
+import dev.omnibus.spi.Transport;
+import dev.omnibus.spi.TransportSubscription;
+
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/** A connection to a {@link MemoryBroker}. */
+public final class MemoryTransport implements Transport {
+    private static final Set<Capability> CAPABILITIES = EnumSet.of(Capability.CONSUMER_GROUPS,
+            Capability.PER_KEY_ORDERING, Capability.REPLAY, Capability.REQUEST_REPLY);
+
+    private final MemoryBroker broker;
+    private final long maxMessageBytes;
+    private final Set<MemoryBroker.Member> members = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    public MemoryTransport(MemoryBroker broker, long maxMessageBytes) {
+        this.broker = broker;
+        this.maxMessageBytes = maxMessageBytes;
+    }
+
+    @Override public Set<Capability> capabilities() { return CAPABILITIES; }
+
+    @Override
+    public CompletableFuture<PublishReceipt> send(String topic, Message message) {
+        if (closed) return CompletableFuture.failedFuture(new ClosedException("memory transport"));
+        long size = encodedSize(message);
+        if (size > maxMessageBytes) {
+            return CompletableFuture.failedFuture(new MessageTooLargeException(topic, size, maxMessageBytes,
+                    "raise it with the maxMessageBytes option"));
+        }
+        long offset = broker.publish(topic, message);
+        return CompletableFuture.completedFuture(new PublishReceipt(topic, message.id(), Position.of(topic, offset), Instant.now()));
+    }
+
+    /** Payload plus attribute and extension text, as a wire encoding would carry them. */
+    static long encodedSize(Message m) {
+        long size = m.dataSize() + m.id().length() + m.source().length() + m.type().length() + 40;
+        if (m.subject() != null) size += m.subject().length();
+        if (m.dataContentType() != null) size += m.dataContentType().length();
+        if (m.dataSchema() != null) size += m.dataSchema().length();
+        for (Map.Entry<String, String> e : m.extensions().entrySet()) size += e.getKey().length() + e.getValue().length() + 3;
+        return size;
+    }
+
+    @Override
+    public TransportSubscription receive(String topic, ReceiveOptions options, Consumer<Inbound> sink) {
+        if (closed) throw new ClosedException("memory transport");
+        MemoryBroker.Member member = broker.topic(topic).join(options.group(), options.startFrom(), options.ordering(),
+                options.maxInFlight(), sink);
+        members.add(member);
+        return new TransportSubscription() {
+            @Override public void stopReceiving() { member.stopReceiving(); }
+            @Override public void close() {
+                member.close();
+                members.remove(member);
+            }
+        };
+    }
+
+    @Override
+    public void declareGroup(String topic, String group) {
+        broker.topic(topic).group(group, StartFrom.LATEST, true);
+    }
+
+    @Override public long maxMessageBytes() { return maxMessageBytes; }
+
+    @Override public String brokerDescription() { return "Omnibus in-memory broker"; }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (MemoryBroker.Member m : members) m.close();
+        members.clear();
+    }
+}
