@@ -1,0 +1,104 @@
+package dev.omnibus.kafka.internal;
+
+import dev.omnibus.ConfigurationException;
+import dev.omnibus.spi.DriverConfig;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything the Kafka driver reads from the URL and options, validated once at connect time.
+ * {@code kafka.<key>} pass-through keys go to every native client that knows {@code <key>} (unknown ones,
+ * e.g. plugin settings, to all of them); {@code kafka.producer.<key>}, {@code kafka.consumer.<key>} and
+ * {@code kafka.admin.<key>} target one client. Keys the driver owns (serializers, group id, offset reset,
+ * auto commit, bootstrap servers) are rejected because overriding them would break the contract.
+ */
+public record KafkaSettings(
+        String bootstrapServers,
+        Duration connectTimeout,
+        Duration subscribeTimeout,
+        Duration rebalanceDrainTimeout,
+        Duration closeTimeout,
+        int partitions,
+        short replicationFactor,
+        int maxMessageBytes,
+        boolean autoCreateTopics,
+        Map<String, Object> producer,
+        Map<String, Object> consumer,
+        Map<String, Object> admin) {
+
+    /** Default broker-side record size limit given to the topics the driver creates (8 MiB). */
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+    /** Room above {@code maxMessageBytes} for the request/batch framing the producer and fetcher add. */
+    static final int FRAMING_HEADROOM = 64 * 1024;
+
+    private static final Set<String> OWNED_BY_DRIVER = Set.of(
+            "bootstrap.servers", "key.serializer", "value.serializer", "key.deserializer", "value.deserializer",
+            "group.id", "auto.offset.reset", "enable.auto.commit");
+
+    public static KafkaSettings from(DriverConfig config) {
+        String servers = config.authority();
+        if (servers.isBlank() || servers.startsWith(",") || servers.endsWith(",")) {
+            throw new ConfigurationException("url", config.redactedUrl(), "kafka://host:port[,host:port...]");
+        }
+        if (config.user() != null) {
+            throw new ConfigurationException("Credentials in a kafka:// URL are not used: configure SASL with the "
+                    + "pass-through keys kafka.security.protocol, kafka.sasl.mechanism and kafka.sasl.jaas.config");
+        }
+        Duration connectTimeout = positive(config, "connectTimeout", Duration.ofSeconds(10));
+        Duration subscribeTimeout = positive(config, "subscribeTimeout", Duration.ofSeconds(60));
+        Duration drain = config.durationOption("rebalanceDrainTimeout", Duration.ofSeconds(5));
+        Duration closeTimeout = config.durationOption("closeTimeout", Duration.ofSeconds(10));
+        int partitions = config.intOption("partitions", 8, 1, 10_000);
+        int rf = config.intOption("replicationFactor", -1, -1, Short.MAX_VALUE);
+        if (rf == 0) throw new ConfigurationException("replicationFactor", "0", "-1 (the broker's default.replication.factor) or a positive number");
+        int maxMessageBytes = config.intOption("maxMessageBytes", DEFAULT_MAX_MESSAGE_BYTES, 1024,
+                Integer.MAX_VALUE - FRAMING_HEADROOM);
+        boolean autoCreate = config.booleanOption("autoCreateTopics", true);
+
+        Map<String, Object> producer = new LinkedHashMap<>();
+        Map<String, Object> consumer = new LinkedHashMap<>();
+        Map<String, Object> admin = new LinkedHashMap<>();
+        config.passThrough("kafka.").forEach((key, value) -> {
+            if (key.startsWith("producer.")) put(producer, "kafka.", key.substring(9), value);
+            else if (key.startsWith("consumer.")) put(consumer, "kafka.", key.substring(9), value);
+            else if (key.startsWith("admin.")) put(admin, "kafka.", key.substring(6), value);
+            else {
+                boolean p = ProducerConfig.configNames().contains(key);
+                boolean c = ConsumerConfig.configNames().contains(key);
+                boolean a = AdminClientConfig.configNames().contains(key);
+                boolean any = p || c || a;
+                if (p || !any) put(producer, "kafka.", key, value);
+                if (c || !any) put(consumer, "kafka.", key, value);
+                if (a || !any) put(admin, "kafka.", key, value);
+            }
+        });
+        return new KafkaSettings(servers, connectTimeout, subscribeTimeout, drain, closeTimeout, partitions,
+                (short) rf, maxMessageBytes, autoCreate, Map.copyOf(producer), Map.copyOf(consumer), Map.copyOf(admin));
+    }
+
+    private static void put(Map<String, Object> target, String prefix, String key, String value) {
+        if (OWNED_BY_DRIVER.contains(key)) {
+            throw new ConfigurationException(prefix + key, value, "no value: Omnibus sets '" + key
+                    + "' itself (bootstrap servers come from the URL, group and start position from SubscribeOptions)");
+        }
+        target.put(key, value);
+    }
+
+    private static Duration positive(DriverConfig config, String key, Duration defaultValue) {
+        Duration d = config.durationOption(key, defaultValue);
+        if (d.isZero() || d.isNegative()) throw new ConfigurationException(key, d, "a positive duration such as 10s");
+        return d;
+    }
+
+    /** Effective producer setting: the user's pass-through value, or the driver default. */
+    String producerSetting(String key, String defaultValue) {
+        Object v = producer.get(key);
+        return v == null ? defaultValue : v.toString().trim();
+    }
+}

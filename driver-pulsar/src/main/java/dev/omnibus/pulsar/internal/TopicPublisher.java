@@ -1,0 +1,125 @@
+package dev.omnibus.pulsar.internal;
+
+import dev.omnibus.Message;
+import dev.omnibus.Position;
+import dev.omnibus.PublishReceipt;
+import org.apache.pulsar.client.api.BatcherBuilder;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.TypedMessageBuilder;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The cached async producer of one topic. Batching is on with the KEY_BASED batcher (a batch holds one
+ * key, so Key_Shared consumers receive each key from one consumer), the message key is the ordering
+ * key. Publishes issued while the producer is still being created wait in a FIFO queue and go out in
+ * issue order once it exists, so per-key publish order is kept from the first message.
+ */
+final class TopicPublisher {
+    private record Pending(Message message, Map<String, String> properties, CompletableFuture<PublishReceipt> result) {}
+
+    private final String topic;
+    private final PulsarSettings settings;
+    private final Runnable onFailure;
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private Producer<byte[]> producer;
+    private boolean failed;
+
+    TopicPublisher(PulsarClient client, String topic, PulsarSettings settings, Runnable onFailure) {
+        this.topic = topic;
+        this.settings = settings;
+        this.onFailure = onFailure;
+        CompletableFuture<Producer<byte[]>> created;
+        try {
+            created = client.newProducer(Schema.BYTES)
+                    .topic(settings.fullTopic(topic))
+                    .enableBatching(true)
+                    .batcherBuilder(BatcherBuilder.KEY_BASED)
+                    .batchingMaxPublishDelay(1, TimeUnit.MILLISECONDS)
+                    .sendTimeout((int) Math.min(Integer.MAX_VALUE, settings.sendTimeout().toMillis()), TimeUnit.MILLISECONDS)
+                    .blockIfQueueFull(false)
+                    .loadConf(settings.producerPassThrough())
+                    .createAsync();
+        } catch (RuntimeException e) {
+            created = CompletableFuture.failedFuture(e);
+        }
+        created.whenComplete(this::onCreated);
+    }
+
+    private void onCreated(Producer<byte[]> p, Throwable error) {
+        synchronized (this) {
+            if (error != null) {
+                failed = true;
+                RuntimeException mapped = PulsarErrors.publishFailure(settings, topic, error);
+                for (Pending x : pending) x.result().completeExceptionally(mapped);
+                pending.clear();
+            } else {
+                producer = p;
+                for (Pending x : pending) sendNow(x);
+                pending.clear();
+            }
+        }
+        if (error != null) onFailure.run();
+    }
+
+    /** Sends, or queues until the producer exists. Never blocks on the broker. */
+    CompletableFuture<PublishReceipt> send(Message message, Map<String, String> properties) {
+        CompletableFuture<PublishReceipt> result = new CompletableFuture<>();
+        Pending x = new Pending(message, properties, result);
+        synchronized (this) {
+            if (failed) return null; // caller replaces this publisher
+            if (producer == null) {
+                pending.add(x);
+                return result;
+            }
+        }
+        sendNow(x);
+        return result;
+    }
+
+    private void sendNow(Pending x) {
+        try {
+            TypedMessageBuilder<byte[]> b = producer.newMessage().value(x.message().data()).properties(x.properties());
+            if (x.message().key() != null) b.key(x.message().key());
+            b.sendAsync().whenComplete((id, error) -> {
+                if (error != null) {
+                    x.result().completeExceptionally(PulsarErrors.publishFailure(settings, topic, error));
+                } else {
+                    x.result().complete(new PublishReceipt(topic, x.message().id(),
+                            new Position(settings.fullTopic(topic), id.toString()), Instant.now()));
+                }
+            });
+        } catch (RuntimeException e) {
+            x.result().completeExceptionally(PulsarErrors.publishFailure(settings, topic, e));
+        }
+    }
+
+    /** Flushes and closes the producer, bounded by {@code timeoutMillis}. */
+    void close(long timeoutMillis) {
+        Producer<byte[]> p;
+        synchronized (this) {
+            p = producer;
+            failed = true;
+            for (Pending x : pending) x.result().completeExceptionally(
+                    new dev.omnibus.ClosedException("Pulsar transport"));
+            pending.clear();
+        }
+        if (p == null) return;
+        try {
+            p.flushAsync().get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (Exception ignored) {
+            // closing: whatever was not confirmed fails its own future
+        }
+        try {
+            p.closeAsync().get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (Exception ignored) {
+            // best effort
+        }
+    }
+}
