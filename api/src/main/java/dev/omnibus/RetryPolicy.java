@@ -40,7 +40,7 @@ public final class RetryPolicy {
 
     /** One attempt, no retry. */
     public static RetryPolicy none() {
-        return new RetryPolicy(1, IntervalFunction.of(Duration.ZERO), "none", Set.of());
+        return new RetryPolicy(1, attempt -> 0L, "none", Set.of());
     }
 
     /** Exponential backoff: initial, ×2 each attempt, capped at 30 s, ±50 % jitter. */
@@ -69,7 +69,8 @@ public final class RetryPolicy {
     /** The same delay before every retry. */
     public static RetryPolicy fixed(int maxAttempts, Duration delay) {
         if (delay.isNegative()) throw new ConfigurationException("retry.delay", delay, "a duration >= 0");
-        return new RetryPolicy(maxAttempts, IntervalFunction.of(delay), "fixed(" + maxAttempts + ", " + delay + ")", Set.of());
+        long millis = delay.toMillis(); // resilience4j's IntervalFunction.of rejects 0 ms; a fixed delay needs no more
+        return new RetryPolicy(maxAttempts, attempt -> millis, "fixed(" + maxAttempts + ", " + delay + ")", Set.of());
     }
 
     /** Any resilience4j interval function. */

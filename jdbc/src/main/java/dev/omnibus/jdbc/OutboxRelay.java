@@ -60,6 +60,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * waits {@code pollInterval}. Errors (database or broker) are logged and retried after
  * {@code pollInterval}. {@link #close()} stops polling and lets a running batch finish (bounded by
  * {@code publishTimeout}); it does not close the {@link Messaging} instance.
+ * A publisher other than {@code Messaging} can be given as an {@link OutboxPublisher}.
  *
  * <pre>{@code
  * try (OutboxRelay relay = OutboxRelay.builder(bus, dataSource).batchSize(200)
@@ -69,7 +70,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class OutboxRelay implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
-    private final Messaging messaging;
+    private final OutboxPublisher publisher;
     private final DataSource dataSource;
     private final OutboxSql sql;
     private final int batchSize;
@@ -83,7 +84,7 @@ public final class OutboxRelay implements AutoCloseable {
     private long lastPruneNanos = System.nanoTime();
 
     private OutboxRelay(Builder b) {
-        this.messaging = b.messaging;
+        this.publisher = b.publisher;
         this.dataSource = b.dataSource;
         this.sql = b.outbox.sql();
         this.batchSize = b.batchSize;
@@ -99,7 +100,13 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     /** A builder for a relay publishing through {@code messaging} the rows of the outbox in {@code dataSource}. */
-    public static Builder builder(Messaging messaging, DataSource dataSource) { return new Builder(messaging, dataSource); }
+    public static Builder builder(Messaging messaging, DataSource dataSource) {
+        Objects.requireNonNull(messaging, "messaging");
+        return new Builder(messaging::publish, dataSource);
+    }
+
+    /** A builder for a relay publishing through {@code publisher} (e.g. a decorated {@code messaging::publish}). */
+    public static Builder builder(OutboxPublisher publisher, DataSource dataSource) { return new Builder(publisher, dataSource); }
 
     private OutboxRelay start() {
         executor.execute(this::loop);
@@ -235,7 +242,7 @@ public final class OutboxRelay implements AutoCloseable {
         Row row = chain.get(index);
         CompletableFuture<?> f;
         try {
-            f = messaging.publish(row.topic(), row.message());
+            f = publisher.publish(row.topic(), row.message());
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -324,7 +331,7 @@ public final class OutboxRelay implements AutoCloseable {
 
     /** Options of an {@link OutboxRelay}. Not thread-safe. */
     public static final class Builder {
-        private final Messaging messaging;
+        private final OutboxPublisher publisher;
         private final DataSource dataSource;
         private Outbox outbox = Outbox.standard();
         private int batchSize = 100;
@@ -333,8 +340,8 @@ public final class OutboxRelay implements AutoCloseable {
         private Duration pruneSentAfter;
         private String name = Long.toString(ProcessHandle.current().pid()) + "-" + Integer.toHexString(System.identityHashCode(this));
 
-        private Builder(Messaging messaging, DataSource dataSource) {
-            this.messaging = Objects.requireNonNull(messaging, "messaging");
+        private Builder(OutboxPublisher publisher, DataSource dataSource) {
+            this.publisher = Objects.requireNonNull(publisher, "publisher");
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         }
 

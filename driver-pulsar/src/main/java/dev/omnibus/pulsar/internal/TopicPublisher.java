@@ -19,22 +19,21 @@ import java.util.concurrent.TimeUnit;
  * The cached async producer of one topic. Batching is on with the KEY_BASED batcher (a batch holds one
  * key, so Key_Shared consumers receive each key from one consumer), the message key is the ordering
  * key. Publishes issued while the producer is still being created wait in a FIFO queue and go out in
- * issue order once it exists, so per-key publish order is kept from the first message.
+ * issue order once it exists, so per-key publish order is kept from the first message. When creation
+ * fails, the queued publishes fail and {@link #send} returns {@code null}: the transport replaces it.
  */
 final class TopicPublisher {
     private record Pending(Message message, Map<String, String> properties, CompletableFuture<PublishReceipt> result) {}
 
     private final String topic;
     private final PulsarSettings settings;
-    private final Runnable onFailure;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private Producer<byte[]> producer;
     private boolean failed;
 
-    TopicPublisher(PulsarClient client, String topic, PulsarSettings settings, Runnable onFailure) {
+    TopicPublisher(PulsarClient client, String topic, PulsarSettings settings) {
         this.topic = topic;
         this.settings = settings;
-        this.onFailure = onFailure;
         CompletableFuture<Producer<byte[]>> created;
         try {
             created = client.newProducer(Schema.BYTES)
@@ -65,7 +64,6 @@ final class TopicPublisher {
                 pending.clear();
             }
         }
-        if (error != null) onFailure.run();
     }
 
     /** Sends, or queues until the producer exists. Never blocks on the broker. */

@@ -1,0 +1,79 @@
+package dev.omnibus;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MessageTest {
+    record Order(String id, int qty) {}
+
+    @Test void defaultsAreSortableIdNowAndDefaultSource() {
+        Instant before = Instant.now().minusMillis(1);
+        Message m = Message.of("com.acme.Order", new Order("1", 2));
+        assertThat(UUID.fromString(m.id()).version()).isEqualTo(7);
+        assertThat(m.time()).isAfter(before);
+        assertThat(m.source()).isEqualTo(Message.DEFAULT_SOURCE);
+        assertThat(m.dataContentType()).isEqualTo("application/json");
+        assertThat(m.data(Order.class)).isEqualTo(new Order("1", 2));
+    }
+
+    @Test void keyIsThePartitionKeyExtension() {
+        Message m = Message.of("t", "x").withKey("order-1");
+        assertThat(m.key()).isEqualTo("order-1");
+        assertThat(m.extensions()).containsEntry("partitionkey", "order-1");
+        assertThat(m.withKey(null).key()).isNull();
+    }
+
+    @Test void isImmutable() {
+        byte[] data = "abc".getBytes(StandardCharsets.UTF_8);
+        Message m = Message.ofBytes("t", data, "text/plain");
+        data[0] = 'X';
+        assertThat(m.dataAsString()).isEqualTo("abc");
+        m.data()[0] = 'Y';
+        assertThat(m.dataAsString()).isEqualTo("abc");
+        assertThatThrownBy(() -> m.extensions().put("a", "b")).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(m.dataBuffer().isReadOnly()).isTrue();
+    }
+
+    @Test void rejectsInvalidAttributesWithTheName() {
+        assertThatThrownBy(() -> Message.builder().build()).hasMessageContaining("'type'");
+        assertThatThrownBy(() -> Message.builder().type("t").id("").build()).hasMessageContaining("'id'");
+        assertThatThrownBy(() -> Message.builder().extension("Bad-Name", "x")).hasMessageContaining("Bad-Name");
+        assertThatThrownBy(() -> Message.builder().extension("subject", "x")).hasMessageContaining("context attribute");
+    }
+
+    @Test void convertsToAndFromCloudEventExactly() {
+        Message m = Message.builder().id("id-1").source("/orders").type("com.acme.OrderPlaced").subject("order/1")
+                .time(Instant.parse("2024-09-14T14:22:05.182123Z")).dataSchema("https://example.com/s.json")
+                .key("k").extension("tenantid", "acme").data("{}".getBytes(StandardCharsets.UTF_8), "application/json").build();
+        CloudEvent e = m.toCloudEvent();
+        assertThat(e.getId()).isEqualTo("id-1");
+        assertThat(e.getExtension("partitionkey")).isEqualTo("k");
+        assertThat(e.getTime()).isEqualTo(OffsetDateTime.parse("2024-09-14T14:22:05.182123Z"));
+        assertThat(Message.fromCloudEvent(e)).isEqualTo(m);
+    }
+
+    @Test void readsForeignCloudEventsWithTypedExtensionsAsText() {
+        CloudEvent e = CloudEventBuilder.v1().withId("x").withSource(URI.create("/legacy")).withType("t")
+                .withExtension("version", 2).withExtension("flag", true).build();
+        Message m = Message.fromCloudEvent(e);
+        assertThat(m.extension("version")).isEqualTo("2");
+        assertThat(m.extension("flag")).isEqualTo("true");
+        assertThat(m.dataSize()).isZero();
+        assertThat(m.time()).isNotNull();
+    }
+
+    @Test void decodingFailureNamesTheType() {
+        Message m = Message.ofBytes("t", "not json".getBytes(StandardCharsets.UTF_8), "application/json");
+        assertThatThrownBy(() -> m.data(Order.class)).isInstanceOf(CodecException.class).hasMessageContaining(Order.class.getName());
+    }
+}

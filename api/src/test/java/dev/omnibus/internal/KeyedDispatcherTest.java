@@ -1,0 +1,91 @@
+package dev.omnibus.internal;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class KeyedDispatcherTest {
+    private final ExecutorService workers = Executors.newFixedThreadPool(4);
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final KeyedDispatcher dispatcher = new KeyedDispatcher(workers, scheduler);
+
+    @AfterEach void shutdown() { workers.shutdownNow(); scheduler.shutdownNow(); }
+
+    private static KeyedDispatcher.Job job(Runnable r) {
+        return new KeyedDispatcher.Job() {
+            @Override public Duration run() { r.run(); return null; }
+            @Override public void abandon() {}
+        };
+    }
+
+    @Test void oneLaneRunsInOrderAndNeverConcurrently() {
+        Map<String, List<Integer>> seen = new ConcurrentHashMap<>();
+        Map<String, AtomicInteger> active = new ConcurrentHashMap<>();
+        AtomicInteger violations = new AtomicInteger();
+        for (int i = 0; i < 2000; i++) {
+            String lane = "k" + (i % 7);
+            int n = i;
+            dispatcher.submit(lane, job(() -> {
+                if (active.computeIfAbsent(lane, k -> new AtomicInteger()).incrementAndGet() > 1) violations.incrementAndGet();
+                seen.computeIfAbsent(lane, k -> new CopyOnWriteArrayList<>()).add(n);
+                active.get(lane).decrementAndGet();
+            }));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> seen.values().stream().mapToInt(List::size).sum() == 2000);
+        assertThat(violations.get()).isZero();
+        seen.values().forEach(l -> assertThat(l).isSorted());
+    }
+
+    @Test void aRetryHoldsBackOnlyItsOwnLane() throws Exception {
+        List<String> order = new CopyOnWriteArrayList<>();
+        AtomicInteger tries = new AtomicInteger();
+        dispatcher.submit("slow", new KeyedDispatcher.Job() {
+            @Override public Duration run() {
+                order.add("slow-" + tries.get());
+                return tries.incrementAndGet() < 3 ? Duration.ofMillis(100) : null;
+            }
+            @Override public void abandon() {}
+        });
+        dispatcher.submit("slow", job(() -> order.add("slow-next")));
+        CountDownLatch fast = new CountDownLatch(1);
+        dispatcher.submit("fast", job(() -> { order.add("fast"); fast.countDown(); }));
+        assertThat(fast.await(5, TimeUnit.SECONDS)).isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> order.contains("slow-next"));
+        assertThat(order.indexOf("fast")).isLessThan(order.indexOf("slow-2"));
+        assertThat(order.indexOf("slow-next")).isGreaterThan(order.indexOf("slow-2"));
+    }
+
+    @Test void closeAbandonsWhatHasNotStarted() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger abandoned = new AtomicInteger();
+        AtomicInteger ran = new AtomicInteger();
+        KeyedDispatcher single = new KeyedDispatcher(Executors.newSingleThreadExecutor(), scheduler);
+        single.submit("a", job(() -> { running.countDown(); try { release.await(); } catch (InterruptedException e) { Thread.currentThread().interrupt(); } ran.incrementAndGet(); }));
+        for (int i = 0; i < 5; i++) {
+            single.submit("a", new KeyedDispatcher.Job() {
+                @Override public Duration run() { ran.incrementAndGet(); return null; }
+                @Override public void abandon() { abandoned.incrementAndGet(); }
+            });
+        }
+        assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
+        single.close();
+        release.countDown();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(abandoned.get()).isEqualTo(5));
+        assertThat(ran.get()).isEqualTo(1);
+    }
+}

@@ -1,0 +1,157 @@
+package dev.omnibus.kafka.internal;
+
+import dev.omnibus.InvalidEnvelopeException;
+import dev.omnibus.Message;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The CloudEvents Kafka protocol binding, binary content mode, written by hand (no SDK objects on the hot
+ * path): every context attribute and extension is a {@code ce_<name>} header with a UTF-8 value,
+ * {@code datacontenttype} is the {@code content-type} header, the data is the record value, and the
+ * {@code partitionkey} extension is the record key (and also its {@code ce_partitionkey} header, so CloudEvents
+ * SDK readers see the extension). Reading, a record key without a {@code ce_partitionkey} header becomes the
+ * {@code partitionkey}. Interop with {@code io.cloudevents:cloudevents-kafka} is proven by the driver's tests.
+ */
+public final class CloudEventsBinaryMapping {
+    static final String PREFIX = "ce_";
+    static final String SPECVERSION = "ce_specversion";
+    static final String ID = "ce_id";
+    static final String SOURCE = "ce_source";
+    static final String TYPE = "ce_type";
+    static final String TIME = "ce_time";
+    static final String SUBJECT = "ce_subject";
+    static final String DATASCHEMA = "ce_dataschema";
+    static final String CONTENT_TYPE = "content-type";
+    static final String PARTITIONKEY = "ce_partitionkey";
+    private static final byte[] SPEC_1_0 = "1.0".getBytes(StandardCharsets.UTF_8);
+    private static final List<String> REQUIRED = List.of(SPECVERSION, ID, SOURCE, TYPE);
+
+    private CloudEventsBinaryMapping() {}
+
+    /** The record headers for {@code m}. */
+    public static Headers headers(Message m) {
+        RecordHeaders h = new RecordHeaders();
+        h.add(SPECVERSION, SPEC_1_0);
+        h.add(ID, utf8(m.id()));
+        h.add(SOURCE, utf8(m.source()));
+        h.add(TYPE, utf8(m.type()));
+        h.add(TIME, utf8(DateTimeFormatter.ISO_INSTANT.format(m.time())));
+        if (m.subject() != null) h.add(SUBJECT, utf8(m.subject()));
+        if (m.dataSchema() != null) h.add(DATASCHEMA, utf8(m.dataSchema()));
+        if (m.dataContentType() != null) h.add(CONTENT_TYPE, utf8(m.dataContentType()));
+        for (Map.Entry<String, String> e : m.extensions().entrySet()) h.add(PREFIX + e.getKey(), utf8(e.getValue()));
+        return h;
+    }
+
+    /** The record key: the {@code partitionkey}, or {@code null}. */
+    public static byte[] key(Message m) {
+        String k = m.key();
+        return k == null ? null : utf8(k);
+    }
+
+    /** The record value: the data, or {@code null} for an event without data and content type. */
+    public static byte[] value(Message m) {
+        return m.dataSize() == 0 && m.dataContentType() == null ? null : m.data();
+    }
+
+    /** Decodes a record; throws {@link InvalidEnvelopeException} with the raw value and headers when it is not a binary-mode CloudEvent. */
+    public static Message decode(ConsumerRecord<byte[], byte[]> record) {
+        Headers headers = record.headers();
+        List<String> missing = null;
+        for (String name : REQUIRED) {
+            if (headers.lastHeader(name) == null) {
+                if (missing == null) missing = new ArrayList<>();
+                missing.add(name);
+            }
+        }
+        if (missing != null) {
+            Header ct = headers.lastHeader(CONTENT_TYPE);
+            boolean structured = ct != null && text(ct).startsWith("application/cloudevents");
+            throw invalid(record, structured
+                    ? "CloudEvents structured mode (content-type " + text(ct) + ") is not read by Omnibus; publish in binary mode"
+                    : "Not a CloudEvents binary-mode record: required header(s) " + missing + " missing");
+        }
+        String spec = text(headers.lastHeader(SPECVERSION));
+        if (!"1.0".equals(spec)) throw invalid(record, "Unsupported CloudEvents specversion '" + spec + "'; Omnibus reads 1.0");
+        try {
+            Message.Builder b = Message.builder();
+            boolean keyHeader = false;
+            String contentType = null;
+            for (Header h : headers) {
+                String name = h.key();
+                if (name.equals(CONTENT_TYPE)) { contentType = text(h); continue; }
+                if (!name.startsWith(PREFIX)) continue;
+                String value = text(h);
+                switch (name) {
+                    case SPECVERSION -> { }
+                    case ID -> b.id(value);
+                    case SOURCE -> b.source(value);
+                    case TYPE -> b.type(value);
+                    case TIME -> b.time(parseTime(value));
+                    case SUBJECT -> b.subject(value);
+                    case DATASCHEMA -> b.dataSchema(value);
+                    case "ce_datacontenttype" -> contentType = value;
+                    default -> {
+                        if (name.equals(PARTITIONKEY)) keyHeader = true;
+                        b.extension(name.substring(PREFIX.length()), value);
+                    }
+                }
+            }
+            if (!keyHeader && record.key() != null) b.key(new String(record.key(), StandardCharsets.UTF_8));
+            b.data(record.value(), contentType);
+            return b.build();
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            throw invalid(record, "Malformed CloudEvents header: " + e.getMessage());
+        }
+    }
+
+    /** The ordering key of a record: its Kafka key, else its {@code ce_partitionkey} header, else {@code null}. */
+    public static String key(ConsumerRecord<byte[], byte[]> record) {
+        if (record.key() != null) return new String(record.key(), StandardCharsets.UTF_8);
+        Header h = record.headers().lastHeader(PARTITIONKEY);
+        return h == null ? null : text(h);
+    }
+
+    /** Wire size estimate, an upper bound of what Kafka counts against {@code max.message.bytes} for a one-record batch. */
+    public static long estimatedSize(byte[] key, byte[] value, Headers headers) {
+        long size = 61 + 21; // record batch header + record framing (varints at their widest)
+        if (key != null) size += key.length;
+        if (value != null) size += value.length;
+        for (Header h : headers) size += 10 + h.key().length() + (h.value() == null ? 0 : h.value().length);
+        return size;
+    }
+
+    static Map<String, String> headerMap(Headers headers) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (Header h : headers) m.put(h.key(), text(h));
+        return m;
+    }
+
+    private static InvalidEnvelopeException invalid(ConsumerRecord<byte[], byte[]> r, String reason) {
+        return new InvalidEnvelopeException(reason + " (topic " + r.topic() + ", partition " + r.partition() + ", offset "
+                + r.offset() + ")", r.value(), headerMap(r.headers()));
+    }
+
+    private static Instant parseTime(String value) {
+        return OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+    }
+
+    private static String text(Header h) {
+        return h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] utf8(String s) { return s.getBytes(StandardCharsets.UTF_8); }
+}

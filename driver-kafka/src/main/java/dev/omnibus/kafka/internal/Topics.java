@@ -1,0 +1,184 @@
+package dev.omnibus.kafka.internal;
+
+import dev.omnibus.ConfigurationException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.errors.PolicyViolationException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Topic existence through the Admin client: created on first use with the configured partitions,
+ * replication factor and {@code max.message.bytes} (when {@code autoCreateTopics} is on), otherwise only
+ * checked. Learns each topic's effective record size limit so oversized publishes fail before sending.
+ * Results are cached per topic; failures are not, so a later call tries again.
+ */
+final class Topics {
+    /** A topic known to exist, with the record size limit publishes to it are checked against. */
+    record Info(String name, int maxMessageBytes) {}
+
+    private final Admin admin;
+    private final KafkaSettings settings;
+    private final Map<String, CompletableFuture<Info>> known = new ConcurrentHashMap<>();
+
+    Topics(Admin admin, KafkaSettings settings) {
+        this.admin = admin;
+        this.settings = settings;
+    }
+
+    /** The cached info when the topic is already known to exist, else {@code null}. */
+    Info ifKnown(String topic) {
+        CompletableFuture<Info> f = known.get(topic);
+        return f != null && f.isDone() && !f.isCompletedExceptionally() ? f.join() : null;
+    }
+
+    /** Makes sure {@code topic} exists (creating it when allowed). Fails with {@link ConfigurationException} naming the fix. */
+    CompletableFuture<Info> ensure(String topic) {
+        return cached(topic, () -> settings.autoCreateTopics() ? create(topic, settings.partitions(), Map.of())
+                : describe(topic, true));
+    }
+
+    /** Blocking {@link #ensure}, bounded by {@code connectTimeout}-scale limits; rethrows the cause. */
+    Info ensureNow(String topic) {
+        return await(ensure(topic), settings.subscribeTimeout(), "making sure topic '" + topic + "' exists");
+    }
+
+    /** Succeeds only when {@code topic} exists; never creates it (replies must not resurrect a closed inbox). */
+    CompletableFuture<Info> requireExisting(String topic) {
+        return cached(topic, () -> describe(topic, false));
+    }
+
+    /** Creates a one-partition, short-retention reply topic (or accepts an existing one). */
+    Info createReplyTopic(String topic) {
+        CompletableFuture<Info> f = cached(topic, () -> create(topic, 1,
+                Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(TimeUnit.HOURS.toMillis(1)))));
+        return await(f, settings.subscribeTimeout(), "creating reply topic '" + topic + "'");
+    }
+
+    /** Deletes topics, best effort and bounded (used for this instance's reply topics at close). */
+    void deleteQuietly(Collection<String> topics, Duration timeout) {
+        if (topics.isEmpty()) return;
+        try {
+            admin.deleteTopics(topics).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+        }
+        topics.forEach(known::remove);
+    }
+
+    private CompletableFuture<Info> cached(String topic, java.util.function.Supplier<CompletableFuture<Info>> load) {
+        CompletableFuture<Info> f = known.get(topic);
+        if (f != null && !f.isCompletedExceptionally()) return f;
+        CompletableFuture<Info> fresh = new CompletableFuture<>();
+        CompletableFuture<Info> prior = f == null ? known.putIfAbsent(topic, fresh)
+                : (known.replace(topic, f, fresh) ? null : known.get(topic));
+        if (prior != null) return prior;
+        load.get().whenComplete((info, error) -> {
+            if (error != null) {
+                known.remove(topic, fresh);
+                fresh.completeExceptionally(unwrap(error));
+            } else {
+                fresh.complete(info);
+            }
+        });
+        return fresh;
+    }
+
+    private CompletableFuture<Info> create(String topic, int partitions, Map<String, String> extraConfig) {
+        Map<String, String> config = new java.util.HashMap<>(extraConfig);
+        config.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(settings.maxMessageBytes()));
+        short rf = settings.replicationFactor();
+        NewTopic nt = new NewTopic(topic, Optional.of(partitions), rf < 0 ? Optional.empty() : Optional.of(rf)).configs(config);
+        CreateTopicsOptions opts = new CreateTopicsOptions().timeoutMs((int) settings.subscribeTimeout().toMillis());
+        return admin.createTopics(List.of(nt), opts).all().toCompletionStage().toCompletableFuture()
+                .thenApply(v -> new Info(topic, settings.maxMessageBytes()))
+                .exceptionallyCompose(error -> {
+                    Throwable cause = unwrap(error);
+                    if (cause instanceof TopicExistsException) return describe(topic, true);
+                    if (cause instanceof AuthorizationException) {
+                        return describe(topic, true).exceptionallyCompose(e2 -> CompletableFuture.failedFuture(
+                                new ConfigurationException("Not authorized to create Kafka topic '" + topic + "' ("
+                                        + cause.getMessage() + "): create it beforehand or grant CREATE on it", cause)));
+                    }
+                    if (cause instanceof PolicyViolationException || cause instanceof InvalidReplicationFactorException
+                            || cause instanceof InvalidPartitionsException) {
+                        return CompletableFuture.failedFuture(new ConfigurationException("Kafka refused to create topic '"
+                                + topic + "' with " + partitions + " partition(s), replication factor "
+                                + (rf < 0 ? "broker default" : rf) + ": " + cause.getMessage()
+                                + ". Adjust the partitions/replicationFactor options or create the topic beforehand", cause));
+                    }
+                    return CompletableFuture.failedFuture(cause);
+                });
+    }
+
+    /** Checks the topic exists and reads its effective max.message.bytes (capped by the driver's own limit). */
+    private CompletableFuture<Info> describe(String topic, boolean explainAutoCreate) {
+        return admin.describeTopics(List.of(topic)).allTopicNames().toCompletionStage().toCompletableFuture()
+                .exceptionallyCompose(error -> {
+                    Throwable cause = unwrap(error);
+                    if (cause instanceof UnknownTopicOrPartitionException) {
+                        return CompletableFuture.failedFuture(new ConfigurationException("Kafka topic '" + topic
+                                + "' does not exist" + (explainAutoCreate
+                                ? " and autoCreateTopics=false: create it, or set autoCreateTopics=true"
+                                : " (a reply inbox that was closed?)"), cause));
+                    }
+                    return CompletableFuture.failedFuture(cause);
+                })
+                .thenCompose(d -> limitOf(topic));
+    }
+
+    private CompletableFuture<Info> limitOf(String topic) {
+        ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        return admin.describeConfigs(List.of(r)).all().toCompletionStage().toCompletableFuture()
+                .thenApply(all -> {
+                    Config c = all.get(r);
+                    ConfigEntry e = c == null ? null : c.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+                    int limit = settings.maxMessageBytes();
+                    if (e != null && e.value() != null) {
+                        try { limit = Math.min(limit, Integer.parseInt(e.value())); } catch (NumberFormatException ignored) { }
+                    }
+                    return new Info(topic, limit);
+                })
+                .exceptionally(e -> new Info(topic, settings.maxMessageBytes())); // no DescribeConfigs right: keep ours
+    }
+
+    static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) t = t.getCause();
+        return t;
+    }
+
+    static <T> T await(CompletableFuture<T> f, Duration timeout, String what) {
+        try {
+            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new dev.omnibus.OmnibusException("Interrupted while " + what, e);
+        } catch (TimeoutException e) {
+            throw new dev.omnibus.BrokerUnavailableException("Kafka did not answer within " + timeout + " while " + what, e);
+        } catch (ExecutionException e) {
+            Throwable cause = unwrap(e);
+            if (cause instanceof RuntimeException re) throw re;
+            throw new dev.omnibus.OmnibusException("Failed " + what + ": " + cause, cause);
+        }
+    }
+}

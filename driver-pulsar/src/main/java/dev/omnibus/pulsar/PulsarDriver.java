@@ -1,0 +1,31 @@
+package dev.omnibus.pulsar;
+
+import dev.omnibus.pulsar.internal.PulsarSettings;
+import dev.omnibus.pulsar.internal.PulsarTransport;
+import dev.omnibus.spi.DriverConfig;
+import dev.omnibus.spi.MessagingDriver;
+import dev.omnibus.spi.Transport;
+
+/**
+ * The Apache Pulsar driver, scheme {@code pulsar}: {@code pulsar://host:6650[/tenant/namespace]}.
+ *
+ * <p>Topics map to {@code persistent://<tenant>/<namespace>/<topic>} (defaults {@code public/default};
+ * options {@code tenant} and {@code namespace}, or the URL path). A group is a durable subscription
+ * (Key_Shared for per-key ordering, Shared otherwise); a group-less subscription is a non-durable
+ * exclusive one. CloudEvents attributes travel as {@code ce_*} message properties, the ordering key as
+ * the message key, the data as the value.
+ *
+ * <p>Options: {@code adminUrl} (default {@code http://<host>:8080}), {@code tenant}, {@code namespace},
+ * {@code connectTimeout} (10s: connect fails with {@link dev.omnibus.BrokerUnavailableException} after it),
+ * {@code operationTimeout} (30s), {@code sendTimeout} (30s), {@code nackRedeliveryDelay} (1s),
+ * {@code memoryLimitBytes} (256 MiB), and pass-through {@code pulsar.*} (ClientBuilder),
+ * {@code pulsar.producer.*} and {@code pulsar.consumer.*} keys. Details: {@code docs/drivers/pulsar.md}.
+ */
+public final class PulsarDriver implements MessagingDriver {
+    @Override public String scheme() { return "pulsar"; }
+
+    @Override
+    public Transport connect(DriverConfig config) {
+        return PulsarTransport.connect(PulsarSettings.from(config));
+    }
+}

@@ -1,0 +1,275 @@
+package dev.omnibus.pulsar.internal;
+
+import dev.omnibus.BrokerUnavailableException;
+import dev.omnibus.Capability;
+import dev.omnibus.ClosedException;
+import dev.omnibus.ConfigurationException;
+import dev.omnibus.Message;
+import dev.omnibus.MessageTooLargeException;
+import dev.omnibus.Ordering;
+import dev.omnibus.PublishReceipt;
+import dev.omnibus.StartFrom;
+import dev.omnibus.spi.Inbound;
+import dev.omnibus.spi.ReceiveOptions;
+import dev.omnibus.spi.Transport;
+import dev.omnibus.spi.TransportSubscription;
+import org.apache.pulsar.client.api.Consumer;
+import org.apache.pulsar.client.api.ConsumerBuilder;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.PulsarClientException;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.SizeUnit;
+import org.apache.pulsar.client.api.SubscriptionInitialPosition;
+import org.apache.pulsar.client.api.SubscriptionMode;
+import org.apache.pulsar.client.api.SubscriptionType;
+import org.apache.pulsar.client.impl.ClientCnx;
+import org.apache.pulsar.client.impl.PulsarClientImpl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** A connection to one Pulsar cluster through one {@link PulsarClient}. See {@code docs/drivers/pulsar.md}. */
+public final class PulsarTransport implements Transport {
+    private static final Logger log = LoggerFactory.getLogger(PulsarTransport.class);
+    private static final Set<Capability> CAPABILITIES = EnumSet.of(Capability.CONSUMER_GROUPS,
+            Capability.PER_KEY_ORDERING, Capability.REPLAY, Capability.DURABLE, Capability.REQUEST_REPLY);
+    /** Receiver queue ceiling: prefetch beyond this buys nothing and unbalances Key_Shared consumers. */
+    private static final int MAX_RECEIVER_QUEUE = 1000;
+    private static final String PROBE_TOPIC = "omnibus-connect-probe";
+
+    private final PulsarSettings settings;
+    private final PulsarClient client;
+    private final long maxMessageSize;
+    private final String brokerDescription;
+    private final Map<String, TopicPublisher> publishers = new ConcurrentHashMap<>();
+    private final Set<PulsarReceiver> receivers = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService scheduler;
+    private volatile boolean closed;
+
+    private PulsarTransport(PulsarSettings settings, PulsarClient client, long maxMessageSize, String brokerDescription) {
+        this.settings = settings;
+        this.client = client;
+        this.maxMessageSize = maxMessageSize;
+        this.brokerDescription = brokerDescription;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "omnibus-pulsar-redelivery");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Builds the client, then proves within {@code connectTimeout} that the broker answers and within
+     * {@code operationTimeout} that the tenant/namespace exists.
+     */
+    public static PulsarTransport connect(PulsarSettings s) {
+        PulsarClient client;
+        try {
+            client = PulsarClient.builder()
+                    .serviceUrl(s.serviceUrl())
+                    .connectionTimeout((int) Math.min(Integer.MAX_VALUE, s.connectTimeout().toMillis()), TimeUnit.MILLISECONDS)
+                    .operationTimeout((int) Math.min(Integer.MAX_VALUE, s.operationTimeout().toMillis()), TimeUnit.MILLISECONDS)
+                    .memoryLimit(s.memoryLimitBytes(), SizeUnit.BYTES)
+                    .loadConf(s.clientPassThrough())
+                    .build();
+        } catch (PulsarClientException | RuntimeException e) {
+            throw new ConfigurationException("Cannot build the Pulsar client for " + s.serviceUrl() + " with pass-through "
+                    + "options " + s.clientPassThrough().keySet() + ": " + e.getMessage(), e);
+        }
+        try {
+            long maxSize = probeConnection(client, s);
+            probeNamespace(client, s);
+            return new PulsarTransport(s, client, maxSize, describeBroker(s));
+        } catch (RuntimeException e) {
+            client.closeAsync();
+            throw e;
+        }
+    }
+
+    private static long probeConnection(PulsarClient client, PulsarSettings s) {
+        try {
+            ClientCnx cnx = ((PulsarClientImpl) client).getConnectionToServiceUrl()
+                    .get(s.connectTimeout().toMillis() + 500, TimeUnit.MILLISECONDS);
+            return cnx.getMaxMessageSize();
+        } catch (TimeoutException e) {
+            throw new BrokerUnavailableException("Pulsar broker at " + s.serviceUrl() + " did not answer within "
+                    + s.connectTimeout() + " (connectTimeout); is it running and reachable?", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BrokerUnavailableException("Interrupted while connecting to " + s.serviceUrl(), e);
+        } catch (Exception e) {
+            throw new BrokerUnavailableException("Cannot connect to the Pulsar broker at " + s.serviceUrl() + ": "
+                    + PulsarErrors.unwrap(e).getMessage(), PulsarErrors.unwrap(e));
+        }
+    }
+
+    private static void probeNamespace(PulsarClient client, PulsarSettings s) {
+        try {
+            client.getPartitionsForTopic(s.fullTopic(PROBE_TOPIC))
+                    .get(s.operationTimeout().toMillis() + 500, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new BrokerUnavailableException("Pulsar broker at " + s.serviceUrl() + " did not answer a topic lookup in "
+                    + s.tenantNamespace() + " within " + s.operationTimeout() + " (operationTimeout)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BrokerUnavailableException("Interrupted while connecting to " + s.serviceUrl(), e);
+        } catch (Exception e) {
+            if (PulsarErrors.namespaceMissing(e)) throw PulsarErrors.missingNamespace(s, e);
+            throw new BrokerUnavailableException("Pulsar broker at " + s.serviceUrl() + " refused a topic lookup in "
+                    + s.tenantNamespace() + ": " + PulsarErrors.unwrap(e).getMessage(), PulsarErrors.unwrap(e));
+        }
+    }
+
+    /** "Apache Pulsar x.y.z" from the admin API when it answers quickly, else without version. */
+    private static String describeBroker(PulsarSettings s) {
+        try {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(s.adminUrl() + "/admin/v2/brokers/version"))
+                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200 && r.body().length() < 100) return "Apache Pulsar " + r.body().replace("\"", "").trim();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.debug("Pulsar admin API at {} did not tell the broker version: {}", s.adminUrl(), e.toString());
+        }
+        return "Apache Pulsar";
+    }
+
+    @Override public Set<Capability> capabilities() { return CAPABILITIES; }
+
+    @Override
+    public CompletableFuture<PublishReceipt> send(String topic, Message message) {
+        if (closed) return CompletableFuture.failedFuture(new ClosedException("Pulsar transport"));
+        Map<String, String> properties = CloudEventsProperties.encode(message);
+        long size = message.dataSize() + CloudEventsProperties.size(properties)
+                + (message.key() == null ? 0 : message.key().length());
+        if (message.dataSize() > maxMessageSize || size > maxMessageSize) {
+            return CompletableFuture.failedFuture(new MessageTooLargeException(topic, size, maxMessageSize,
+                    "the broker's maxMessageSize (broker.conf) is the limit; raise it there, or send a reference to the "
+                            + "data instead of the data"));
+        }
+        while (true) {
+            TopicPublisher p = publishers.computeIfAbsent(topic,
+                    t -> new TopicPublisher(client, t, settings));
+            CompletableFuture<PublishReceipt> f = p.send(message, properties);
+            if (f != null) return f;
+            publishers.remove(topic, p); // creation failed earlier: try a fresh producer
+            if (closed) return CompletableFuture.failedFuture(new ClosedException("Pulsar transport"));
+        }
+    }
+
+    @Override
+    public TransportSubscription receive(String topic, ReceiveOptions options, java.util.function.Consumer<Inbound> sink) {
+        if (closed) throw new ClosedException("Pulsar transport");
+        boolean perKey = options.ordering() == Ordering.PER_KEY;
+        int maxInFlight = Math.max(1, options.maxInFlight());
+        ConsumerBuilder<byte[]> b = client.newConsumer(Schema.BYTES)
+                .topic(settings.fullTopic(topic))
+                .receiverQueueSize(Math.min(maxInFlight, MAX_RECEIVER_QUEUE))
+                .subscriptionInitialPosition(options.startFrom() == StartFrom.EARLIEST
+                        ? SubscriptionInitialPosition.Earliest : SubscriptionInitialPosition.Latest)
+                .negativeAckRedeliveryDelay(settings.nackRedeliveryDelay().toMillis(), TimeUnit.MILLISECONDS)
+                .enableBatchIndexAcknowledgment(true)
+                .acknowledgmentGroupTime(10, TimeUnit.MILLISECONDS);
+        if (options.group() == null) {
+            b.subscriptionName("omnibus-" + UUID.randomUUID())
+                    .subscriptionMode(SubscriptionMode.NonDurable)
+                    .subscriptionType(SubscriptionType.Exclusive);
+        } else {
+            b.subscriptionName(options.group())
+                    .subscriptionMode(SubscriptionMode.Durable)
+                    .subscriptionType(perKey ? SubscriptionType.Key_Shared : SubscriptionType.Shared);
+        }
+        b.loadConf(settings.consumerPassThrough());
+        Consumer<byte[]> consumer = subscribe(b, topic, options.group());
+        PulsarReceiver[] self = new PulsarReceiver[1];
+        PulsarReceiver r = new PulsarReceiver(consumer, sink, perKey, maxInFlight, scheduler,
+                settings.nackRedeliveryDelay(), settings.operationTimeout(), () -> receivers.remove(self[0]));
+        self[0] = r;
+        receivers.add(r);
+        r.start();
+        return r;
+    }
+
+    private Consumer<byte[]> subscribe(ConsumerBuilder<byte[]> b, String topic, String group) {
+        try {
+            return b.subscribeAsync().get(settings.operationTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BrokerUnavailableException("Interrupted while subscribing to " + settings.fullTopic(topic), e);
+        } catch (Exception e) {
+            throw PulsarErrors.subscribeFailure(settings, topic, group, e);
+        }
+    }
+
+    /** Creates the durable subscription (at the end of the topic) by subscribing once and closing. */
+    @Override
+    public void declareGroup(String topic, String group) {
+        if (closed) throw new ClosedException("Pulsar transport");
+        ConsumerBuilder<byte[]> b = client.newConsumer(Schema.BYTES)
+                .topic(settings.fullTopic(topic))
+                .subscriptionName(group)
+                .subscriptionMode(SubscriptionMode.Durable)
+                .subscriptionType(SubscriptionType.Shared)
+                .subscriptionInitialPosition(SubscriptionInitialPosition.Latest)
+                .receiverQueueSize(1);
+        Consumer<byte[]> c;
+        try {
+            c = subscribe(b, topic, group);
+        } catch (ConfigurationException e) {
+            if (e.getMessage().contains("another subscription type")) return; // the subscription exists: enough
+            throw e;
+        }
+        try {
+            c.closeAsync().get(settings.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            log.debug("Closing the declaring consumer of {} failed: {}", group, e.toString());
+        }
+    }
+
+    @Override public long maxMessageBytes() { return maxMessageSize; }
+
+    @Override public String brokerDescription() { return brokerDescription; }
+
+    /** The settings in force (for tests and diagnostics). */
+    public PulsarSettings settings() { return settings; }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+        }
+        for (PulsarReceiver r : receivers.toArray(new PulsarReceiver[0])) r.close();
+        receivers.clear();
+        long timeout = settings.operationTimeout().toMillis();
+        for (TopicPublisher p : publishers.values()) p.close(timeout);
+        publishers.clear();
+        try {
+            client.closeAsync().get(timeout, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            log.warn("Closing the Pulsar client for {} did not finish cleanly: {}", settings.serviceUrl(), e.toString());
+        } finally {
+            scheduler.shutdownNow();
+        }
+    }
+
+    @Override public String toString() { return "PulsarTransport{" + settings.serviceUrl() + ", " + settings.tenantNamespace() + "}"; }
+}
