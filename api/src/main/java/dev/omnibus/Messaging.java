@@ -82,6 +82,9 @@ public interface Messaging extends AutoCloseable {
      * {@link MessageTooLargeException}. */
     long maxMessageBytes();
 
+    /** The broker product and version as the driver reports it (e.g. {@code Kafka 4.1.1}), or {@code unknown}. */
+    String brokerDescription();
+
     /** The URL scheme of the connected driver. */
     String driverName();
 

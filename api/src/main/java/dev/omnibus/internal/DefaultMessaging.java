@@ -259,6 +259,8 @@ public final class DefaultMessaging implements Messaging {
 
     @Override public long maxMessageBytes() { return transport.maxMessageBytes(); }
 
+    @Override public String brokerDescription() { return transport.brokerDescription(); }
+
     private static void checkTopic(String topic) {
         if (topic == null || !TOPIC.matcher(topic).matches()) {
             throw new ConfigurationException("topic", topic, "1-200 characters from A-Z a-z 0-9 . _ - (portable across brokers)");

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestReporter;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -77,7 +78,9 @@ public abstract class MessagingConformanceKit {
 
     private final List<Messaging> opened = new CopyOnWriteArrayList<>();
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+    private final List<History> histories = new CopyOnWriteArrayList<>();
     private String testName = "test";
+    private TestReporter reporter;
 
     /** The broker under test; called once per concrete test class, then started and shared. */
     protected abstract BrokerFixture createFixture();
@@ -132,12 +135,27 @@ public abstract class MessagingConformanceKit {
     protected final boolean declares(Capability c) { return connect().capabilities().contains(c); }
 
     @org.junit.jupiter.api.BeforeEach
-    void rememberName(TestInfo info) {
+    void rememberName(TestInfo info, TestReporter reporter) {
         testName = info.getTestMethod().map(java.lang.reflect.Method::getName).orElse("test");
+        this.reporter = reporter;
+    }
+
+    /** A history for this test; its verdicts are published as report entries {@code history.<group>}. */
+    protected final History history() {
+        History h = new History();
+        histories.add(h);
+        return h;
     }
 
     @AfterEach
     void closeEverything() {
+        for (History h : histories) {
+            for (String g : h.groups()) {
+                History.Verdict v = h.verdict(g);
+                reporter.publishEntry(Map.of("history." + g, v.counts().toString(), "driver", fixture().name()));
+            }
+        }
+        histories.clear();
         for (Subscription s : subscriptions) {
             try { s.close(Duration.ofSeconds(2)); } catch (RuntimeException ignored) { /* best effort */ }
         }
@@ -294,7 +312,7 @@ public abstract class MessagingConformanceKit {
             }
             String t = topic("compete");
             String g = group("workers");
-            History h = new History();
+            History h = history();
             Queue a = new Queue(), b = new Queue();
             track(connect().subscribe(t, SubscribeOptions.group(g).concurrency(2), recorder(h, g, a)));
             track(connect().subscribe(t, SubscribeOptions.group(g).concurrency(2), recorder(h, g, b)));
@@ -309,7 +327,7 @@ public abstract class MessagingConformanceKit {
             assumeTrue(declares(Capability.CONSUMER_GROUPS), "needs CONSUMER_GROUPS (the undeclared case is checked above)");
             Messaging bus = connect();
             String t = topic("fanout");
-            History h = new History();
+            History h = history();
             List<String> groups = List.of(group("email"), group("fulfillment"), group("analytics"));
             for (String g : groups) track(bus.subscribe(t, SubscribeOptions.group(g), recorder(h, g, new Queue())));
             publishKeyed(bus, t, h, 5, 20);
@@ -322,7 +340,7 @@ public abstract class MessagingConformanceKit {
         @Test void everyGroupLessSubscriptionGetsEveryMessage() {
             Messaging bus = connect();
             String t = topic("nogroup");
-            History h = new History();
+            History h = history();
             track(connect().subscribe(t, recorder(h, "one", new Queue())));
             track(connect().subscribe(t, recorder(h, "two", new Queue())));
             publishKeyed(bus, t, h, 4, 10);
@@ -351,7 +369,7 @@ public abstract class MessagingConformanceKit {
             Messaging bus = connect();
             String t = topic("order");
             String g = group("ordered");
-            History h = new History();
+            History h = history();
             track(bus.subscribe(t, groupOptions(g).concurrency(4), recorder(h, g, new Queue())));
             publishKeyed(bus, t, h, 20, 250);
             eventually().untilAsserted(() -> assertThat(h.receivedUnique(g)).as(h.verdict(g).toString()).isEqualTo(5000));
@@ -365,7 +383,7 @@ public abstract class MessagingConformanceKit {
             Messaging bus = connect();
             String t = topic("order-retry");
             String g = group("ordered");
-            History h = new History();
+            History h = history();
             Set<String> failedOnce = ConcurrentHashMap.newKeySet();
             track(bus.subscribe(t, groupOptions(g).concurrency(4).retry(RetryPolicy.fixed(3, Duration.ofMillis(20))), d -> {
                 h.delivered(g, d);
@@ -386,7 +404,7 @@ public abstract class MessagingConformanceKit {
             Messaging bus = connect();
             String t = topic("onekey");
             String g = group("g");
-            History h = new History();
+            History h = history();
             Map<String, AtomicInteger> active = new ConcurrentHashMap<>();
             AtomicInteger violations = new AtomicInteger();
             track(bus.subscribe(t, groupOptions(g).concurrency(8), d -> {
@@ -471,7 +489,7 @@ public abstract class MessagingConformanceKit {
             Messaging bus = connect();
             String t = topic("completed");
             String g = group("g");
-            History h = new History();
+            History h = history();
             Subscription s1 = bus.subscribe(t, SubscribeOptions.group(g), recorder(h, g, new Queue()));
             List<Message> sent = publishKeyed(bus, t, h, 5, 10);
             eventually().untilAsserted(() -> assertThat(h.receivedUnique(g)).isEqualTo(sent.size()));
@@ -489,7 +507,7 @@ public abstract class MessagingConformanceKit {
             Messaging bus = connect();
             String t = topic("unstarted");
             String g = group("g");
-            History h = new History();
+            History h = history();
             CountDownLatch firstStarted = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             Subscription s1 = connect().subscribe(t, SubscribeOptions.group(g).maxInFlight(50), d -> {
@@ -675,7 +693,7 @@ public abstract class MessagingConformanceKit {
             Messaging bus = connect();
             String t = topic("poison");
             String g = group("g");
-            History h = new History();
+            History h = history();
             Queue dlq = new Queue();
             track(bus.subscribe(t + ".dlq", d -> dlq.add(d)));
             track(bus.subscribe(t, (declares(Capability.CONSUMER_GROUPS) ? SubscribeOptions.group(g) : SubscribeOptions.defaults())
@@ -858,7 +876,7 @@ public abstract class MessagingConformanceKit {
                         .isInstanceOf(UnsupportedCapabilityException.class).hasMessageContaining("REPLAY");
                 return;
             }
-            History h = new History();
+            History h = history();
             publishKeyed(bus, t, h, 5, 10);
             String g = group("auditors");
             track(connect().subscribe(t, SubscribeOptions.group(g).startFrom(StartFrom.EARLIEST), recorder(h, g, new Queue())));
@@ -870,7 +888,7 @@ public abstract class MessagingConformanceKit {
             assumeTrue(declares(Capability.CONSUMER_GROUPS), "needs CONSUMER_GROUPS");
             Messaging bus = connect();
             String t = topic("latest");
-            History old = new History();
+            History old = history();
             publishKeyed(bus, t, old, 2, 10);
             Queue q = new Queue();
             track(connect().subscribe(t, SubscribeOptions.group(group("late")).startFrom(StartFrom.LATEST), d -> q.add(d)));
@@ -888,7 +906,7 @@ public abstract class MessagingConformanceKit {
             Messaging producer = connect();
             String t = topic("busy");
             String g = group("g");
-            History h = new History();
+            History h = history();
             Messaging first = connect();
             first.subscribe(t, SubscribeOptions.group(g).concurrency(4), d -> {
                 h.delivered(g, d);

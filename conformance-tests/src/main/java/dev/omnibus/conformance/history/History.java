@@ -79,6 +79,13 @@ public final class History {
         return s == null ? -1 : Long.parseLong(s);
     }
 
+    /** Groups that received at least one delivery, sorted. */
+    public java.util.SortedSet<String> groups() {
+        java.util.SortedSet<String> s = new java.util.TreeSet<>();
+        for (Received r : deliveries) s.add(r.group);
+        return s;
+    }
+
     /** Number of handler invocations recorded for {@code group}. */
     public long invocations(String group) { return deliveries.stream().filter(r -> r.group.equals(group)).count(); }
 

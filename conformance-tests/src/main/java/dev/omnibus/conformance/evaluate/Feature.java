@@ -1,0 +1,38 @@
+package dev.omnibus.conformance.evaluate;
+
+import dev.omnibus.Capability;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * What each group of the kit proves. Capability-backed features are declared (or not) by the driver;
+ * the others are semantics every driver must keep.
+ */
+enum Feature {
+    ENVELOPE("RoundTrip", null, "every envelope field, 0 B and 1 MiB payloads, unicode, 50 extensions"),
+    CONSUMER_GROUPS("ConsumerGroups", Capability.CONSUMER_GROUPS, "competing consumers, fan-out to three groups"),
+    PER_KEY_ORDERING("PerKeyOrdering", Capability.PER_KEY_ORDERING, "20 keys x 250, concurrency 4, with retries"),
+    AT_LEAST_ONCE("AtLeastOnce", null, "redelivery after failure and after a closed subscription; no redelivery of completed work"),
+    RETRY("Retry", null, "exact attempts, fixed and exponential spacing, non-retryable errors"),
+    DEAD_LETTER("DeadLettering", null, "dead-letter metadata, poison isolation, redrive, foreign bytes"),
+    IDEMPOTENCY("Idempotency", null, "duplicate publish and redelivery have one effect"),
+    REQUEST_REPLY("RequestReplyGroup", Capability.REQUEST_REPLY, "200 concurrent requests, timeouts, remote errors"),
+    REPLAY("Replay", Capability.REPLAY, "new group from earliest sees history; latest skips it"),
+    LIFECYCLE("Lifecycle", null, "close while busy loses nothing; closed instances fail clearly"),
+    BAD_INPUT("BadInput", null, "oversized messages, bad names and options, undeclared capabilities fail fast");
+
+    final String nestedClass;
+    final Capability capability;
+    final String proves;
+
+    Feature(String nestedClass, Capability capability, String proves) {
+        this.nestedClass = nestedClass;
+        this.capability = capability;
+        this.proves = proves;
+    }
+
+    static Optional<Feature> ofNestedClass(String simpleName) {
+        return Arrays.stream(values()).filter(f -> f.nestedClass.equals(simpleName)).findFirst();
+    }
+}
