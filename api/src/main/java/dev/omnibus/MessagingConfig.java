@@ -31,6 +31,7 @@ public final class MessagingConfig {
     private final String url;
     private final Map<String, String> options;
     private final MessagingDriver driver;
+    private final java.util.Set<Capability> required;
 
     private MessagingConfig(Builder b) {
         if (b.url == null || b.url.isBlank()) {
@@ -40,6 +41,7 @@ public final class MessagingConfig {
         this.url = b.url.trim();
         this.options = Map.copyOf(b.options);
         this.driver = b.driver;
+        this.required = b.required.isEmpty() ? java.util.Set.of() : java.util.Set.copyOf(b.required);
     }
 
     public static Builder builder(String url) { return new Builder().url(url); }
@@ -75,6 +77,9 @@ public final class MessagingConfig {
     /** Explicit driver, bypassing ServiceLoader discovery, or {@code null}. */
     public MessagingDriver driver() { return driver; }
 
+    /** Capabilities the application needs; connect fails fast when the driver lacks any. */
+    public java.util.Set<Capability> required() { return required; }
+
     @Override
     public String toString() {
         Map<String, String> shown = new LinkedHashMap<>();
@@ -88,8 +93,19 @@ public final class MessagingConfig {
         private String url;
         private final Map<String, String> options = new LinkedHashMap<>();
         private MessagingDriver driver;
+        private final java.util.Set<Capability> required = java.util.EnumSet.noneOf(Capability.class);
 
         private Builder() {}
+
+        /**
+         * States what the application relies on. {@link Messaging#connect(MessagingConfig)} then fails
+         * with {@link UnsupportedCapabilityException}, naming what is missing and who provides it,
+         * instead of the application discovering it in production.
+         */
+        public Builder require(Capability... capabilities) {
+            required.addAll(java.util.List.of(capabilities));
+            return this;
+        }
 
         public Builder url(String url) { this.url = url; return this; }
 

@@ -30,6 +30,7 @@ public final class SubscribeOptions {
     private final String deadLetterTopic;
     private final boolean deadLetterEnabled;
     private final IdempotencyStore idempotency;
+    private java.util.Set<Capability> required = java.util.Set.of();
 
     private SubscribeOptions(String group, StartFrom startFrom, Ordering ordering, int concurrency, int maxInFlight,
                              RetryPolicy retry, String deadLetterTopic, boolean deadLetterEnabled,
@@ -59,20 +60,20 @@ public final class SubscribeOptions {
         if (group != null && (group.isBlank() || group.length() > 200)) {
             throw new ConfigurationException("group", group, "a non-blank name of at most 200 characters, or null");
         }
-        return new SubscribeOptions(group, startFrom, ordering, concurrency, maxInFlight, retry, deadLetterTopic,
-                deadLetterEnabled, idempotency);
+        return keep(new SubscribeOptions(group, startFrom, ordering, concurrency, maxInFlight, retry, deadLetterTopic,
+                deadLetterEnabled, idempotency));
     }
 
     /** Where a new group starts; EARLIEST needs {@link Capability#REPLAY}. */
     public SubscribeOptions startFrom(StartFrom startFrom) {
-        return new SubscribeOptions(group, Objects.requireNonNull(startFrom, "startFrom"), ordering, concurrency,
-                maxInFlight, retry, deadLetterTopic, deadLetterEnabled, idempotency);
+        return keep(new SubscribeOptions(group, Objects.requireNonNull(startFrom, "startFrom"), ordering, concurrency,
+                maxInFlight, retry, deadLetterTopic, deadLetterEnabled, idempotency));
     }
 
     /** PER_KEY (default) or NONE. */
     public SubscribeOptions ordering(Ordering ordering) {
-        return new SubscribeOptions(group, startFrom, Objects.requireNonNull(ordering, "ordering"), concurrency,
-                maxInFlight, retry, deadLetterTopic, deadLetterEnabled, idempotency);
+        return keep(new SubscribeOptions(group, startFrom, Objects.requireNonNull(ordering, "ordering"), concurrency,
+                maxInFlight, retry, deadLetterTopic, deadLetterEnabled, idempotency));
     }
 
     /** Number of handler workers; with PER_KEY ordering one key is never on two workers at once. */
@@ -80,8 +81,8 @@ public final class SubscribeOptions {
         if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
             throw new ConfigurationException("concurrency", concurrency, "an integer from 1 to " + MAX_CONCURRENCY);
         }
-        return new SubscribeOptions(group, startFrom, ordering, concurrency, maxInFlight, retry, deadLetterTopic,
-                deadLetterEnabled, idempotency);
+        return keep(new SubscribeOptions(group, startFrom, ordering, concurrency, maxInFlight, retry, deadLetterTopic,
+                deadLetterEnabled, idempotency));
     }
 
     /** Upper bound of messages received but not yet completed; the driver stops fetching at the bound. */
@@ -89,30 +90,30 @@ public final class SubscribeOptions {
         if (maxInFlight < 1 || maxInFlight > 1_000_000) {
             throw new ConfigurationException("maxInFlight", maxInFlight, "an integer from 1 to 1000000");
         }
-        return new SubscribeOptions(group, startFrom, ordering, concurrency, maxInFlight, retry, deadLetterTopic,
-                deadLetterEnabled, idempotency);
+        return keep(new SubscribeOptions(group, startFrom, ordering, concurrency, maxInFlight, retry, deadLetterTopic,
+                deadLetterEnabled, idempotency));
     }
 
     public SubscribeOptions retry(RetryPolicy retry) {
-        return new SubscribeOptions(group, startFrom, ordering, concurrency, maxInFlight,
-                Objects.requireNonNull(retry, "retry"), deadLetterTopic, deadLetterEnabled, idempotency);
+        return keep(new SubscribeOptions(group, startFrom, ordering, concurrency, maxInFlight,
+                Objects.requireNonNull(retry, "retry"), deadLetterTopic, deadLetterEnabled, idempotency));
     }
 
     /** Dead letters go to {@code topic} instead of {@code <topic>.dlq}. */
     public SubscribeOptions deadLetter(String topic) {
         if (topic == null || topic.isBlank()) throw new ConfigurationException("deadLetter", topic, "a topic name");
-        return new SubscribeOptions(group, startFrom, ordering, concurrency, maxInFlight, retry, topic, true, idempotency);
+        return keep(new SubscribeOptions(group, startFrom, ordering, concurrency, maxInFlight, retry, topic, true, idempotency));
     }
 
     /** Messages that exhaust their attempts are logged and discarded instead of dead-lettered. */
     public SubscribeOptions noDeadLetter() {
-        return new SubscribeOptions(group, startFrom, ordering, concurrency, maxInFlight, retry, null, false, idempotency);
+        return keep(new SubscribeOptions(group, startFrom, ordering, concurrency, maxInFlight, retry, null, false, idempotency));
     }
 
     /** Deduplicate by (group, message id) through {@code store}: one effect per message. */
     public SubscribeOptions idempotency(IdempotencyStore store) {
-        return new SubscribeOptions(group, startFrom, ordering, concurrency, maxInFlight, retry, deadLetterTopic,
-                deadLetterEnabled, store);
+        return keep(new SubscribeOptions(group, startFrom, ordering, concurrency, maxInFlight, retry, deadLetterTopic,
+                deadLetterEnabled, store));
     }
 
     public String group() { return group; }
@@ -129,6 +130,29 @@ public final class SubscribeOptions {
     }
     /** The idempotency store, or {@code null}. */
     public IdempotencyStore idempotency() { return idempotency; }
+
+    /**
+     * A copy that also requires {@code capabilities} (e.g. DURABLE for business events): subscribe
+     * fails fast with {@link UnsupportedCapabilityException} when the driver lacks one. What the
+     * options themselves need (groups, replay, per-key ordering) is required automatically.
+     */
+    public SubscribeOptions require(Capability... capabilities) {
+        SubscribeOptions copy = new SubscribeOptions(group, startFrom, ordering, concurrency, maxInFlight, retry,
+                deadLetterTopic, deadLetterEnabled, idempotency);
+        java.util.Set<Capability> all = java.util.EnumSet.noneOf(Capability.class);
+        all.addAll(required);
+        all.addAll(java.util.List.of(capabilities));
+        copy.required = java.util.Set.copyOf(all);
+        return copy;
+    }
+
+    private SubscribeOptions keep(SubscribeOptions copy) {
+        copy.required = required;
+        return copy;
+    }
+
+    /** Capabilities stated with {@link #require}. */
+    public java.util.Set<Capability> required() { return required; }
 
     @Override
     public String toString() {

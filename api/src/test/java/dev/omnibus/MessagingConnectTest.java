@@ -62,6 +62,22 @@ class MessagingConnectTest {
         }
     }
 
+    @Test void requiredCapabilitiesAreCheckedAtConnectAndSubscribe() {
+        ConfigOnlyDriver driver = new ConfigOnlyDriver();
+        assertThatThrownBy(() -> Messaging.connect(MessagingConfig.builder("cfg://x").driver(driver)
+                .require(Capability.CONSUMER_GROUPS, Capability.DURABLE).build()))
+                .isInstanceOf(UnsupportedCapabilityException.class)
+                .hasMessageContaining("[DURABLE]").hasMessageContaining("DURABLE is provided by kafka");
+        assertThat(driver.closed).isTrue();
+        try (Messaging bus = Messaging.connect(MessagingConfig.builder("cfg://x").driver(new ConfigOnlyDriver()).build())) {
+            SubscribeOptions needsDurable = SubscribeOptions.group("g").ordering(Ordering.NONE)
+                    .require(Capability.DURABLE).concurrency(2);
+            assertThat(needsDurable.required()).containsExactly(Capability.DURABLE);
+            assertThatThrownBy(() -> bus.subscribe("t", needsDurable, d -> {}))
+                    .isInstanceOf(UnsupportedCapabilityException.class).hasMessageContaining("DURABLE");
+        }
+    }
+
     @Test void configToStringHidesPasswords() {
         MessagingConfig c = MessagingConfig.builder("amqp://app:hunter2@h/v").option("rabbitmq.password", "hunter2").build();
         assertThat(c.toString()).doesNotContain("hunter2");

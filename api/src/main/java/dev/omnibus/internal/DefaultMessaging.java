@@ -94,6 +94,12 @@ public final class DefaultMessaging implements Messaging {
                     + "'. Supported: " + driverConfig.readKeys() + ", plus pass-through keys '" + nativePrefix(driver.scheme())
                     + "*' for the native client.");
         }
+        Set<Capability> missing = EnumSet.noneOf(Capability.class);
+        for (Capability c : config.required()) if (!transport.capabilities().contains(c)) missing.add(c);
+        if (!missing.isEmpty()) {
+            transport.close();
+            throw new UnsupportedCapabilityException(driver.scheme(), missing, "this application (MessagingConfig.require)");
+        }
         log.info("Connected to {} ({}) with capabilities {}", driverConfig.redactedUrl(), transport.brokerDescription(),
                 new TreeSet<>(transport.capabilities()));
         return new DefaultMessaging(driver.scheme(), transport, closeTimeout, requestTimeout);
@@ -162,6 +168,7 @@ public final class DefaultMessaging implements Messaging {
 
     private static Set<Capability> needed(SubscribeOptions options) {
         Set<Capability> needed = EnumSet.noneOf(Capability.class);
+        needed.addAll(options.required());
         if (options.group() != null) needed.add(Capability.CONSUMER_GROUPS);
         if (options.startFrom() == StartFrom.EARLIEST) needed.add(Capability.REPLAY);
         if (options.ordering() == Ordering.PER_KEY) needed.add(Capability.PER_KEY_ORDERING);
@@ -209,14 +216,23 @@ public final class DefaultMessaging implements Messaging {
     @Override
     public CompletableFuture<Long> redrive(String deadLetterTopic, Duration quietPeriod) {
         checkTopic(deadLetterTopic);
+        java.time.Instant startedAt = java.time.Instant.now();
         AtomicLong moved = new AtomicLong();
         AtomicLong lastActivity = new AtomicLong(System.nanoTime());
+        java.util.concurrent.atomic.AtomicBoolean reachedNewer = new java.util.concurrent.atomic.AtomicBoolean();
         SubscribeOptions options = SubscribeOptions.group(REDRIVE_GROUP).ordering(Ordering.NONE)
                 .retry(RetryPolicy.exponential(3, Duration.ofMillis(100)))
                 .deadLetter(deadLetterTopic + DeadLetters.DEFAULT_SUFFIX);
         ConsumerPipeline pipeline = start(deadLetterTopic, options, delivery -> {
             lastActivity.set(System.nanoTime());
             Message dead = delivery.message();
+            String last = dead.extension(DeadLetters.LAST_FAILURE);
+            if (last != null && parseInstant(last).isAfter(startedAt)) {
+                // dead-lettered after this redrive began (e.g. a redriven message that failed again):
+                // leave it for the next redrive instead of looping; closing the redrive gives it back.
+                reachedNewer.set(true);
+                throw new dev.omnibus.RetryLaterException(Duration.ofHours(1), "dead-lettered after the redrive started");
+            }
             String target = dead.extension(DeadLetters.ORIGINAL_TOPIC);
             if (target == null) {
                 throw new DeadLetterException("Message " + dead.id() + " on " + deadLetterTopic + " has no '"
@@ -228,8 +244,10 @@ public final class DefaultMessaging implements Messaging {
         }, StartFrom.EARLIEST).pipeline;
         CompletableFuture<Long> result = new CompletableFuture<>();
         long quietNanos = quietPeriod.toNanos();
+        java.util.concurrent.atomic.AtomicBoolean finishing = new java.util.concurrent.atomic.AtomicBoolean();
         var poll = scheduler.scheduleWithFixedDelay(() -> {
-            if (System.nanoTime() - lastActivity.get() >= quietNanos && !result.isDone()) {
+            boolean quiet = System.nanoTime() - lastActivity.get() >= quietNanos;
+            if ((quiet || reachedNewer.get()) && finishing.compareAndSet(false, true)) {
                 callbacks.execute(() -> {
                     pipeline.close(closeTimeout);
                     subscriptions.remove(pipeline);
@@ -239,6 +257,14 @@ public final class DefaultMessaging implements Messaging {
         }, 50, 50, TimeUnit.MILLISECONDS);
         result.whenComplete((r, e) -> poll.cancel(false));
         return result;
+    }
+
+    private static java.time.Instant parseInstant(String text) {
+        try {
+            return java.time.Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            return java.time.Instant.EPOCH;
+        }
     }
 
     @Override public Set<Capability> capabilities() { return capabilities; }
