@@ -17,8 +17,24 @@ final class LocalBrokers {
 
     private LocalBrokers() {}
 
+    /** The embedded broker, with its hook for foreign bytes (found reflectively: the kit does not depend on drivers). */
+    private static BrokerFixture memory() {
+        String broker = "evaluate-" + UUID.randomUUID();
+        return new BrokerFixture() {
+            @Override public String name() { return "memory"; }
+            @Override public void start() {}
+            @Override public String url() { return "memory://" + broker; }
+            @Override public java.util.Optional<ForeignPublisher> foreignPublisher() {
+                return java.util.Optional.of((topic, key, payload, headers) -> Class.forName("dev.omnibus.memory.MemoryBrokers")
+                        .getMethod("publishForeign", String.class, String.class, String.class, byte[].class, Map.class)
+                        .invoke(null, broker, topic, key, payload, headers));
+            }
+            @Override public void close() {}
+        };
+    }
+
     static BrokerFixture create(String name) {
-        if (name.equals("memory")) return new ExternalBroker("memory://evaluate-" + UUID.randomUUID(), Map.of());
+        if (name.equals("memory")) return memory();
         String className = FIXTURES.get(name);
         if (className == null) {
             throw new IllegalArgumentException("Unknown local broker '" + name + "'; choose one of [kafka, pulsar, rabbitmq, memory]");
