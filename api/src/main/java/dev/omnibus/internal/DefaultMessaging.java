@@ -287,10 +287,15 @@ public final class DefaultMessaging implements Messaging {
 
     @Override public String brokerDescription() { return transport.brokerDescription(); }
 
+    /** Topics already validated (publish is a hot path; the regex runs once per topic). */
+    private static final Set<String> VALID_TOPICS = ConcurrentHashMap.newKeySet();
+
     private static void checkTopic(String topic) {
+        if (topic != null && VALID_TOPICS.contains(topic)) return;
         if (topic == null || !TOPIC.matcher(topic).matches()) {
             throw new ConfigurationException("topic", topic, "1-200 characters from A-Z a-z 0-9 . _ - (portable across brokers)");
         }
+        if (VALID_TOPICS.size() < 100_000) VALID_TOPICS.add(topic);
     }
 
     @Override

@@ -31,7 +31,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestReporter;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -153,6 +158,7 @@ public abstract class MessagingConformanceKit {
             for (String g : h.groups()) {
                 History.Verdict v = h.verdict(g);
                 reporter.publishEntry(Map.of("history." + g, v.counts().toString(), "driver", fixture().name()));
+                writeHistory(g, v);
             }
         }
         histories.clear();
@@ -165,6 +171,28 @@ public abstract class MessagingConformanceKit {
         subscriptions.clear();
         opened.clear();
     }
+
+    /** Where each test's verdicts go as JSON: {@code target/history/} of the module running the kit. */
+    protected Path historyDirectory() { return Path.of("target", "history"); }
+
+    private void writeHistory(String group, History.Verdict v) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("driver", fixture().name());
+        doc.put("test", getClass().getSimpleName() + "." + testName);
+        doc.put("group", group);
+        doc.putAll(v.counts());
+        doc.put("recoverySeconds", null);
+        try {
+            Files.createDirectories(historyDirectory());
+            String file = (fixture().name() + "-" + testName + "-" + group).replaceAll("[^A-Za-z0-9._-]", "_") + ".json";
+            Files.writeString(historyDirectory().resolve(file), HISTORY_JSON.writeValueAsString(doc));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the history of " + testName, e);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper HISTORY_JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper().enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
 
     // ------------------------------------------------------------------------------------------------
     // helpers shared by the groups
