@@ -1,0 +1,75 @@
+package dev.omnibus.conformance.faults;
+
+import dev.omnibus.Capability;
+import dev.omnibus.Message;
+import dev.omnibus.Position;
+import dev.omnibus.PublishReceipt;
+import dev.omnibus.spi.DriverConfig;
+import dev.omnibus.spi.Inbound;
+import dev.omnibus.spi.MessagingDriver;
+import dev.omnibus.spi.ReceiveOptions;
+import dev.omnibus.spi.ReplyInbox;
+import dev.omnibus.spi.Transport;
+import dev.omnibus.spi.TransportSubscription;
+
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Wraps the real driver of a scheme and counts, at the SPI boundary, how many inbounds are handed
+ * to the core and not yet settled: the number {@code maxInFlight} must bound.
+ */
+public final class CountingDriver implements MessagingDriver {
+    private final MessagingDriver real;
+    private final AtomicInteger unsettled = new AtomicInteger();
+    private final AtomicInteger maxUnsettled = new AtomicInteger();
+
+    public CountingDriver(String scheme) {
+        this.real = ServiceLoader.load(MessagingDriver.class).stream().map(ServiceLoader.Provider::get)
+                .filter(d -> d.scheme().equals(scheme)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no driver for " + scheme));
+    }
+
+    /** Highest number of unsettled inbounds seen at once. */
+    public int maxUnsettled() { return maxUnsettled.get(); }
+
+    public int unsettled() { return unsettled.get(); }
+
+    @Override public String scheme() { return real.scheme(); }
+
+    @Override
+    public Transport connect(DriverConfig config) {
+        Transport t = real.connect(config);
+        return new Transport() {
+            @Override public Set<Capability> capabilities() { return t.capabilities(); }
+            @Override public CompletableFuture<PublishReceipt> send(String topic, Message m) { return t.send(topic, m); }
+            @Override public TransportSubscription receive(String topic, ReceiveOptions o, Consumer<Inbound> sink) {
+                return t.receive(topic, o, inbound -> sink.accept(counted(inbound)));
+            }
+            @Override public void declareGroup(String topic, String group) { t.declareGroup(topic, group); }
+            @Override public ReplyInbox openReplyInbox(String suggestedTopic, Consumer<Inbound> sink) { return t.openReplyInbox(suggestedTopic, sink); }
+            @Override public CompletableFuture<PublishReceipt> sendReply(String address, Message reply) { return t.sendReply(address, reply); }
+            @Override public long maxMessageBytes() { return t.maxMessageBytes(); }
+            @Override public String brokerDescription() { return t.brokerDescription(); }
+            @Override public void close() { t.close(); }
+        };
+    }
+
+    private Inbound counted(Inbound in) {
+        int now = unsettled.incrementAndGet();
+        maxUnsettled.accumulateAndGet(now, Math::max);
+        return new Inbound() {
+            private final java.util.concurrent.atomic.AtomicBoolean settled = new java.util.concurrent.atomic.AtomicBoolean();
+            @Override public Message message() { return in.message(); }
+            @Override public String key() { return in.key(); }
+            @Override public Position position() { return in.position(); }
+            @Override public int deliveryCount() { return in.deliveryCount(); }
+            @Override public void ack() { settle(); in.ack(); }
+            @Override public void nack() { settle(); in.nack(); }
+            private void settle() { if (settled.compareAndSet(false, true)) unsettled.decrementAndGet(); }
+        };
+    }
+}
