@@ -11,6 +11,7 @@ import dev.omnibus.MessageHandler;
 import dev.omnibus.MessageTooLargeException;
 import dev.omnibus.Messaging;
 import dev.omnibus.MessagingConfig;
+import dev.omnibus.Ordering;
 import dev.omnibus.PublishReceipt;
 import dev.omnibus.RemoteHandlerException;
 import dev.omnibus.RequestTimeoutException;
@@ -124,6 +125,19 @@ public abstract class BrokerKit {
         if (base.length() > 60) base = base.substring(0, 60);
         return "kit." + base + "." + Long.toString(Math.abs(RANDOM.nextLong()), 36);
     }
+
+    /**
+     * Subscribe options every test starts from: per-key ordering when the driver declares it, none
+     * otherwise, so a driver that honestly declares less still runs every other test (the ordering
+     * group checks the fail-fast separately).
+     */
+    protected final SubscribeOptions baseOptions() {
+        SubscribeOptions o = SubscribeOptions.defaults();
+        return declares(Capability.PER_KEY_ORDERING) ? o : o.ordering(Ordering.NONE);
+    }
+
+    /** {@link #baseOptions()} in a consumer group. */
+    protected final SubscribeOptions baseOptions(String group) { return baseOptions().inGroup(group); }
 
     /** A unique group name for this test. */
     protected static String group(String purpose) { return purpose + "-" + Long.toString(Math.abs(RANDOM.nextLong()), 36); }

@@ -100,7 +100,7 @@ public abstract class MessagingFaultKit extends BrokerKit {
         History h = history();
         AtomicReference<Instant> recoveredAt = new AtomicReference<>();
         AtomicReference<Instant> faultEnded = new AtomicReference<>();
-        track(consumer.subscribe(t, SubscribeOptions.group(g).concurrency(4).retry(RetryPolicy.fixed(5, Duration.ofMillis(200))), d -> {
+        track(consumer.subscribe(t, baseOptions(g).concurrency(4).retry(RetryPolicy.fixed(5, Duration.ofMillis(200))), d -> {
             h.delivered(g, d);
             if (faultEnded.get() != null && recoveredAt.get() == null) recoveredAt.compareAndSet(null, Instant.now());
         }));
@@ -163,7 +163,7 @@ public abstract class MessagingFaultKit extends BrokerKit {
             eventually().until(() -> !child.isAlive());
             assertThat(lines).as("the crashed consumer had received it").contains("RECEIVED " + m.id());
             CountDownLatch again = new CountDownLatch(1);
-            track(connect().subscribe(t, SubscribeOptions.group(g), d -> { if (d.id().equals(m.id())) again.countDown(); }));
+            track(connect().subscribe(t, baseOptions(g), d -> { if (d.id().equals(m.id())) again.countDown(); }));
             assertThat(again.await(patience().toSeconds(), TimeUnit.SECONDS)).as("redelivered to the next consumer").isTrue();
         } finally {
             child.destroyForcibly();
@@ -183,7 +183,7 @@ public abstract class MessagingFaultKit extends BrokerKit {
         try {
             String t = topic("slow");
             CountDownLatch release = new CountDownLatch(1);
-            track(bus.subscribe(t, SubscribeOptions.group(group("slow")).concurrency(2).maxInFlight(20), d -> release.await()));
+            track(bus.subscribe(t, baseOptions(group("slow")).concurrency(2).maxInFlight(20), d -> release.await()));
             List<CompletableFuture<PublishReceipt>> sent = new ArrayList<>();
             byte[] payload = new byte[10 * 1024];
             for (int i = 0; i < 2_000; i++) {
@@ -204,8 +204,8 @@ public abstract class MessagingFaultKit extends BrokerKit {
         String g = group("g");
         History h = history();
         ConcurrentLinkedQueue<Message> dead = new ConcurrentLinkedQueue<>();
-        track(bus.subscribe(t + DeadLetters.DEFAULT_SUFFIX, d -> dead.add(d.message())));
-        track(bus.subscribe(t, SubscribeOptions.group(g).concurrency(4).retry(RetryPolicy.fixed(3, Duration.ofMillis(50))), d -> {
+        track(bus.subscribe(t + DeadLetters.DEFAULT_SUFFIX, baseOptions(), d -> dead.add(d.message())));
+        track(bus.subscribe(t, baseOptions(g).concurrency(4).retry(RetryPolicy.fixed(3, Duration.ofMillis(50))), d -> {
             if ("poison".equals(d.message().subject())) throw new IllegalStateException("poison " + d.id());
             h.delivered(g, d);
         }));

@@ -12,7 +12,10 @@ import dev.omnibus.spi.Transport;
  * several consumers against it. Nothing survives the JVM.
  *
  * <p>Options: {@code maxMessageBytes} (default 8388608) — larger publishes fail with
- * {@link dev.omnibus.MessageTooLargeException}.
+ * {@link dev.omnibus.MessageTooLargeException}; {@code perKeyOrdering} (default true) — false makes
+ * the broker deliver a group's messages without key order and stop declaring
+ * {@link dev.omnibus.Capability#PER_KEY_ORDERING} (to see how an application or the kit copes with a
+ * broker that lacks it).
  */
 public final class MemoryDriver implements MessagingDriver {
     @Override public String scheme() { return "memory"; }
@@ -21,6 +24,7 @@ public final class MemoryDriver implements MessagingDriver {
     public Transport connect(DriverConfig config) {
         String name = config.authority().isEmpty() ? "default" : config.authority();
         long maxBytes = config.longOption("maxMessageBytes", 8L * 1024 * 1024, 1, Integer.MAX_VALUE);
-        return new MemoryTransport(MemoryBroker.named(name), maxBytes);
+        boolean perKeyOrdering = config.booleanOption("perKeyOrdering", true);
+        return new MemoryTransport(MemoryBroker.named(name), maxBytes, perKeyOrdering);
     }
 }

@@ -22,20 +22,24 @@ import java.util.function.Consumer;
 
 /** A connection to a {@link MemoryBroker}. */
 public final class MemoryTransport implements Transport {
-    private static final Set<Capability> CAPABILITIES = EnumSet.of(Capability.CONSUMER_GROUPS,
+    private static final Set<Capability> ORDERED = EnumSet.of(Capability.CONSUMER_GROUPS,
             Capability.PER_KEY_ORDERING, Capability.REPLAY, Capability.REQUEST_REPLY);
+    private static final Set<Capability> UNORDERED = EnumSet.of(Capability.CONSUMER_GROUPS,
+            Capability.REPLAY, Capability.REQUEST_REPLY);
 
     private final MemoryBroker broker;
     private final long maxMessageBytes;
+    private final boolean perKeyOrdering;
     private final Set<MemoryBroker.Member> members = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    public MemoryTransport(MemoryBroker broker, long maxMessageBytes) {
+    public MemoryTransport(MemoryBroker broker, long maxMessageBytes, boolean perKeyOrdering) {
         this.broker = broker;
         this.maxMessageBytes = maxMessageBytes;
+        this.perKeyOrdering = perKeyOrdering;
     }
 
-    @Override public Set<Capability> capabilities() { return CAPABILITIES; }
+    @Override public Set<Capability> capabilities() { return perKeyOrdering ? ORDERED : UNORDERED; }
 
     @Override
     public CompletableFuture<PublishReceipt> send(String topic, Message message) {
@@ -62,7 +66,8 @@ public final class MemoryTransport implements Transport {
     @Override
     public TransportSubscription receive(String topic, ReceiveOptions options, Consumer<Inbound> sink) {
         if (closed) throw new ClosedException("memory transport");
-        MemoryBroker.Member member = broker.topic(topic).join(options.group(), options.startFrom(), options.ordering(),
+        MemoryBroker.Member member = broker.topic(topic).join(options.group(), options.startFrom(),
+                perKeyOrdering ? options.ordering() : dev.omnibus.Ordering.NONE,
                 options.maxInFlight(), sink);
         members.add(member);
         return new TransportSubscription() {
@@ -76,7 +81,7 @@ public final class MemoryTransport implements Transport {
 
     @Override
     public void declareGroup(String topic, String group) {
-        broker.topic(topic).group(group, StartFrom.LATEST, true);
+        broker.topic(topic).group(group, StartFrom.LATEST, perKeyOrdering);
     }
 
     @Override public long maxMessageBytes() { return maxMessageBytes; }
