@@ -1,0 +1,83 @@
+package dev.omnibus.samples.redis;
+
+import dev.omnibus.conformance.BrokerFixture;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.params.XAddParams;
+import redis.clients.jedis.resps.ScanResult;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The machine's Redis (or the one named by env {@code OMNIBUS_REDIS_URL}), shared with other users:
+ * every key this run creates starts with a prefix of its own (driver option {@code keyPrefix}), and
+ * {@link #close()} deletes exactly those keys. It cannot kill or restart a broker it does not own, so
+ * the fault kit's broker-outage tests are skipped.
+ */
+final class RedisFixture implements BrokerFixture {
+    private final String url = Optional.ofNullable(System.getenv("OMNIBUS_REDIS_URL")).orElse("redis://127.0.0.1:6379");
+    private final String prefix = "omnibus-kit-" + UUID.randomUUID() + ":";
+
+    @Override public String name() { return "redis-external"; }
+
+    @Override
+    public void start() {
+        try (Jedis jedis = jedis()) {
+            jedis.ping();
+        } catch (JedisException e) {
+            throw new IllegalStateException("No Redis answers at " + url + " (" + e.getMessage() + "): start one with"
+                    + " 'redis-server --daemonize yes --port 6379 --save \"\" --appendonly no', or set OMNIBUS_REDIS_URL", e);
+        }
+    }
+
+    @Override public String url() { return url; }
+
+    @Override public Map<String, String> options() { return Map.of("keyPrefix", prefix); }
+
+    /** A foreign producer: XADD with plain fields (no {@code ce_} attributes) to the topic's stream. */
+    @Override
+    public Optional<ForeignPublisher> foreignPublisher() {
+        return Optional.of((topic, key, payload, headers) -> {
+            Map<byte[], byte[]> fields = new LinkedHashMap<>();
+            headers.forEach((k, v) -> fields.put(bytes(k), bytes(v)));
+            if (key != null) fields.put(bytes("key"), bytes(key));
+            fields.put(bytes("data"), payload);
+            try (Jedis jedis = jedis()) {
+                jedis.xadd(bytes(prefix + topic), XAddParams.xAddParams(), fields);
+            }
+        });
+    }
+
+    /** Deletes every key of this run (streams, groups with them, leases), and nothing else. */
+    @Override
+    public void close() {
+        try (Jedis jedis = jedis()) {
+            String cursor = ScanParams.SCAN_POINTER_START;
+            ScanParams match = new ScanParams().match(prefix + "*").count(1_000);
+            do {
+                ScanResult<String> page = jedis.scan(cursor, match);
+                if (!page.getResult().isEmpty()) jedis.del(page.getResult().toArray(String[]::new));
+                cursor = page.getCursor();
+            } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        } catch (RuntimeException e) {
+            System.err.println("Could not clean up Redis keys " + prefix + "*: " + e);
+        }
+    }
+
+    /** A plain connection to the Redis under test (for tests that play a foreign client). */
+    Jedis jedis() {
+        URI uri = URI.create(url);
+        return new Jedis(new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort()),
+                DefaultJedisClientConfig.builder().resp2().build());
+    }
+
+    private static byte[] bytes(String s) { return s.getBytes(StandardCharsets.UTF_8); }
+}
