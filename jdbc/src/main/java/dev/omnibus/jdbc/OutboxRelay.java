@@ -12,15 +12,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -28,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -56,11 +56,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *       unless a relay dies between publish and commit.</li>
  * </ul>
  *
- * <p>The relay runs on one daemon thread: a full batch is followed at once by the next, otherwise it
- * waits {@code pollInterval}. Errors (database or broker) are logged and retried after
- * {@code pollInterval}. {@link #close()} stops polling and lets a running batch finish (bounded by
- * {@code publishTimeout}); it does not close the {@link Messaging} instance.
- * A publisher other than {@code Messaging} can be given as an {@link OutboxPublisher}.
+ * <p>The relay runs on one daemon thread and keeps one connection of the {@link DataSource} for its
+ * batches (replaced after any error). A full batch is followed at once by the next, otherwise it waits
+ * {@code pollInterval}. A failed batch is rolled back, logged and retried after a backoff (poll interval,
+ * at least 500 ms, doubling, at most 30 s). A row the broker rejects permanently, or that cannot be read
+ * back as a message, stays pending and holds back the later rows of its key (see {@link #backlog()}).
+ * {@link #close()} stops polling and lets a running batch finish (bounded by {@code publishTimeout});
+ * it does not close the {@link Messaging} instance. A publisher other than {@code Messaging} can be
+ * given as an {@link OutboxPublisher}.
  *
  * <pre>{@code
  * try (OutboxRelay relay = OutboxRelay.builder(bus, dataSource).batchSize(200)
@@ -80,7 +83,10 @@ public final class OutboxRelay implements AutoCloseable {
     private final String name;
     private final ScheduledExecutorService executor;
     private final AtomicLong published = new AtomicLong();
+    private static final long MAX_BACKOFF_MILLIS = 30_000;
     private volatile boolean closed;
+    private int consecutiveFailures; // relay thread only
+    private Connection connection; // guarded by this
     private long lastPruneNanos = System.nanoTime();
 
     private OutboxRelay(Builder b) {
@@ -118,10 +124,16 @@ public final class OutboxRelay implements AutoCloseable {
         long delayMillis = pollInterval.toMillis();
         try {
             int n = relayOnce();
+            consecutiveFailures = 0;
             if (n >= batchSize) delayMillis = 0;
             maybePrune();
         } catch (RuntimeException e) {
-            log.warn("Outbox relay {} on {}: batch failed, retrying in {} ms: {}", name, sql.table(), delayMillis, e.toString());
+            consecutiveFailures++;
+            // back off while the database or broker is down: poll interval (at least 500 ms), doubling, at most 30 s
+            long base = Math.max(pollInterval.toMillis(), 500);
+            delayMillis = Math.min(MAX_BACKOFF_MILLIS, base << Math.min(consecutiveFailures - 1, 16));
+            log.warn("Outbox relay {} on {}: batch failed ({} in a row), retrying in {} ms: {}", name, sql.table(),
+                    consecutiveFailures, delayMillis, e.toString());
         }
         if (!closed) {
             try {
@@ -138,25 +150,60 @@ public final class OutboxRelay implements AutoCloseable {
      *
      * @throws JdbcStorageException when the database fails (the batch is rolled back; rows stay pending)
      */
-    public int relayOnce() {
-        try (Connection c = dataSource.getConnection()) {
-            tagConnection(c);
-            c.setAutoCommit(false);
-            try {
-                int n = relayBatch(c);
-                c.commit();
-                return n;
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c, e);
-                throw e;
-            } catch (InterruptedException e) {
-                rollbackQuietly(c, e);
-                Thread.currentThread().interrupt();
-                return 0;
+    public synchronized int relayOnce() {
+        Connection c = null;
+        try {
+            c = connection();
+            try (Statement st = c.createStatement()) {
+                // losing a "sent" mark in a database crash only means a duplicate publish: no need to wait for the flush
+                st.execute("SET LOCAL synchronous_commit = off");
             }
+            int n = relayBatch(c);
+            c.commit();
+            return n;
         } catch (SQLException e) {
+            discard(c, e);
             throw new JdbcStorageException("Outbox relay " + name + " could not relay a batch from " + sql.table()
                     + " (SQL state " + e.getSQLState() + "): " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            discard(c, e);
+            throw e;
+        } catch (InterruptedException e) {
+            discard(c, e);
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    /** The relay's own connection, kept across batches (one physical connection per relay). */
+    private Connection connection() throws SQLException {
+        if (connection == null) {
+            Connection c = dataSource.getConnection();
+            try {
+                tagConnection(c);
+                c.setAutoCommit(false);
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
+            connection = c;
+        }
+        return connection;
+    }
+
+    /** Rolls back and drops the connection after a failure; the next batch opens a fresh one. */
+    private void discard(Connection c, Exception failure) {
+        if (c == null) return;
+        connection = null;
+        try {
+            if (!c.isClosed()) c.rollback();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // already broken
         }
     }
 
@@ -165,7 +212,16 @@ public final class OutboxRelay implements AutoCloseable {
         try (PreparedStatement ps = c.prepareStatement(sql.selectPending())) {
             ps.setInt(1, batchSize);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) rows.add(OutboxSql.read(rs));
+                while (rs.next()) {
+                    try {
+                        rows.add(OutboxSql.read(rs));
+                    } catch (RuntimeException unreadable) {
+                        // e.g. a row written by hand with an invalid attribute: it stays pending (visible in the
+                        // backlog) and, by the gap rule, holds back the later rows of its key
+                        log.error("Outbox relay {}: row seq={} of {} is not a valid message and is skipped: {}", name,
+                                rs.getLong("seq"), sql.table(), unreadable.toString());
+                    }
+                }
             }
         }
         if (rows.isEmpty()) return 0;
@@ -181,8 +237,9 @@ public final class OutboxRelay implements AutoCloseable {
         chains.addAll(publishable.values());
 
         ConcurrentLinkedQueue<Long> confirmed = new ConcurrentLinkedQueue<>();
+        AtomicBoolean batchOver = new AtomicBoolean();
         List<CompletableFuture<Void>> running = new ArrayList<>(chains.size());
-        for (List<Row> chain : chains) running.add(publishChain(chain, 0, confirmed));
+        for (List<Row> chain : chains) running.add(publishChain(chain, 0, confirmed, batchOver));
         CompletableFuture<Void> all = CompletableFuture.allOf(running.toArray(CompletableFuture[]::new));
         try {
             all.get(publishTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -191,6 +248,7 @@ public final class OutboxRelay implements AutoCloseable {
         } catch (TimeoutException e) {
             log.warn("Outbox relay {}: publishes still unconfirmed after {}; those rows stay pending", name, publishTimeout);
         }
+        batchOver.set(true); // a chain still waiting for a confirmation publishes nothing more
         List<Long> done = new ArrayList<>(confirmed);
         if (!done.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement(sql.markSent())) {
@@ -237,8 +295,9 @@ public final class OutboxRelay implements AutoCloseable {
         return out;
     }
 
-    private CompletableFuture<Void> publishChain(List<Row> chain, int index, ConcurrentLinkedQueue<Long> confirmed) {
-        if (index >= chain.size()) return CompletableFuture.completedFuture(null);
+    private CompletableFuture<Void> publishChain(List<Row> chain, int index, ConcurrentLinkedQueue<Long> confirmed,
+                                                 AtomicBoolean batchOver) {
+        if (index >= chain.size() || batchOver.get()) return CompletableFuture.completedFuture(null);
         Row row = chain.get(index);
         CompletableFuture<?> f;
         try {
@@ -249,7 +308,7 @@ public final class OutboxRelay implements AutoCloseable {
         return f.thenCompose(receipt -> {
             confirmed.add(row.seq());
             published.incrementAndGet();
-            return publishChain(chain, index + 1, confirmed);
+            return publishChain(chain, index + 1, confirmed, batchOver);
         });
     }
 
@@ -293,7 +352,10 @@ public final class OutboxRelay implements AutoCloseable {
     /** The relay's name, also the suffix of its JDBC application name {@code omnibus-outbox-relay:<name>}. */
     public String name() { return name; }
 
-    /** Stops polling and waits for a running batch (bounded by the publish timeout plus 10 s). Idempotent. */
+    /**
+     * Stops polling, waits for a running batch (bounded by the publish timeout plus 10 s) and returns the
+     * relay's connection to the {@link DataSource}. Idempotent.
+     */
     @Override
     public void close() {
         closed = true;
@@ -306,6 +368,17 @@ public final class OutboxRelay implements AutoCloseable {
             executor.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        synchronized (this) {
+            if (connection != null) {
+                try {
+                    connection.rollback();
+                    connection.close();
+                } catch (SQLException ignored) {
+                    // closing anyway
+                }
+                connection = null;
+            }
+        }
     }
 
     private void tagConnection(Connection c) {
@@ -313,14 +386,6 @@ public final class OutboxRelay implements AutoCloseable {
             c.setClientInfo("ApplicationName", "omnibus-outbox-relay:" + name);
         } catch (SQLException | RuntimeException ignored) {
             // optional: only for pg_stat_activity
-        }
-    }
-
-    private static void rollbackQuietly(Connection c, Exception failure) {
-        try {
-            if (!c.isClosed()) c.rollback();
-        } catch (SQLException e) {
-            failure.addSuppressed(e);
         }
     }
 

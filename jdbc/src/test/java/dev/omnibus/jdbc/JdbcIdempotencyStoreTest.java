@@ -113,8 +113,11 @@ class JdbcIdempotencyStoreTest {
         JdbcIdempotencyStore s = JdbcIdempotencyStore.builder(db.dataSource()).table(table).build().createSchema();
         s.complete("g", "a");
         db.exec("UPDATE " + table + " SET completed_at = now() - interval '2 hours'");
-        try (ScheduledPruning pruning = s.schedulePruning(Duration.ofMillis(100), Duration.ofHours(1))) {
+        ScheduledPruning pruning = s.schedulePruning(Duration.ofMillis(100), Duration.ofHours(1));
+        try {
             await().atMost(Duration.ofSeconds(10)).until(() -> db.count("SELECT count(*) FROM " + table) == 0);
+        } finally {
+            pruning.close();
         }
     }
 

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -61,7 +62,11 @@ abstract class OutboxScenarios {
         Collections.reverse(closeables);
         for (AutoCloseable c : closeables) c.close();
         db.close();
+        cleanUpBroker(topic);
     }
+
+    /** Removes what the test left on a shared broker (queues, exchanges of {@code topic} and {@code topic.dlq}). */
+    void cleanUpBroker(String topic) {}
 
     <T extends AutoCloseable> T closeLater(T c) {
         closeables.add(c);
@@ -199,6 +204,27 @@ abstract class OutboxScenarios {
         assertFirstSeenInWrittenOrderPerKey(w.committed(), received);
     }
 
+    @Test
+    void whenOneOfTwoRelaysIsKilledMidBatchTheOtherDeliversItsRowsInKeyOrder() throws Exception {
+        Messaging bus = connect();
+        List<Message> received = record(bus);
+        Written w = write(300, 6, 7);
+        GatedPublisher gated = new GatedPublisher(bus, 10);
+        OutboxRelay doomed = OutboxRelay.builder(gated, db.dataSource()).outbox(outbox).batchSize(40)
+                .pollInterval(Duration.ofMillis(20)).publishTimeout(Duration.ofSeconds(20)).name("doomed2").start();
+        assertThat(gated.reached.await(BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        try (OutboxRelay survivor = OutboxRelay.builder(connect(), db.dataSource()).outbox(outbox).batchSize(40)
+                .pollInterval(Duration.ofMillis(20)).name("survivor").start()) {
+            assertThat(db.terminateBackends("omnibus-outbox-relay:doomed2")).isEqualTo(1);
+            gated.open();
+            doomed.close();
+            await().atMost(BOUND).until(() -> ids(received).containsAll(ids(w.committed())));
+            await().atMost(BOUND).until(() -> survivor.backlog().pending() == 0);
+        }
+        assertThat(ids(received)).isEqualTo(ids(w.committed()));
+        assertFirstSeenInWrittenOrderPerKey(w.committed(), received);
+    }
+
     /** Counts the claims that found a completed message, delegating everything to the real store. */
     static final class CountingStore implements IdempotencyStore {
         final IdempotencyStore store;
@@ -273,14 +299,16 @@ abstract class OutboxScenarios {
     }
 
     @Test
-    void transactionalConsumersOnTwoInstancesHaveOneEffectPerMessage() {
+    void transactionalConsumersOnTwoInstancesHaveOneEffectPerMessage() throws Exception {
         String effects = createEffects();
         String idem = db.table("idem_tx");
         JdbcIdempotencyStore.builder(db.dataSource()).table(idem).build().createSchema();
         Set<String> failedOnce = ConcurrentHashMap.newKeySet();
         AtomicInteger returned = new AtomicInteger();
-        SubscribeOptions options = SubscribeOptions.group("ledger").concurrency(3)
-                .retry(RetryPolicy.exponential(5, Duration.ofMillis(10)));
+        AtomicInteger redelivered = new AtomicInteger();
+        CountDownLatch blockedInA = new CountDownLatch(1);
+        CountDownLatch releaseA = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean blockOnce = new java.util.concurrent.atomic.AtomicBoolean();
         Messaging a = connect();
         Messaging b = connect();
         List<Subscription> subs = new ArrayList<>();
@@ -288,19 +316,33 @@ abstract class OutboxScenarios {
             String instance = bus == a ? "a" : "b";
             MessageHandler tx = JdbcIdempotency.transactional(db.dataSource(), idem, (d, c) -> {
                 insertEffect(c, effects, d.id(), instance);
+                if (instance.equals("a") && blockOnce.compareAndSet(false, true)) {
+                    // instance a stalls inside its transaction: claim and effect written, not committed
+                    blockedInA.countDown();
+                    releaseA.await();
+                }
                 if (failedOnce.add(d.id())) throw new IllegalStateException("fails after its SQL: rolled back");
             });
+            SubscribeOptions options = SubscribeOptions.group("ledger").concurrency(bus == a ? 1 : 3)
+                    .retry(RetryPolicy.exponential(5, Duration.ofMillis(10)));
             subs.add(bus.subscribe(topic, options, (Delivery d) -> {
+                if (d.deliveryCount() > 1 && d.attempt() == 1) redelivered.incrementAndGet();
                 tx.handle(d);
                 returned.incrementAndGet();
             }));
         }
         List<Message> messages = publishEachTwice(connect(), 40);
-        await().atMost(BOUND).until(() -> returned.get() >= 10);
-        subs.get(1).close();
-        await().atMost(BOUND).until(() -> returned.get() >= 2 * messages.size()
-                && db.count("SELECT count(DISTINCT message_id) FROM " + effects) == messages.size());
+        assertThat(blockedInA.await(BOUND.toSeconds(), TimeUnit.SECONDS)).as("instance a received a message").isTrue();
+        // a leaves while its handler holds an open transaction: its unsettled deliveries go to b, which
+        // waits on the claim row until a's transaction ends, then skips or applies
+        subs.get(0).close(Duration.ofMillis(300));
+        releaseA.countDown();
+        await().atMost(BOUND).until(() -> redelivered.get() >= 1
+                && db.count("SELECT count(DISTINCT message_id) FROM " + effects) == messages.size()
+                && db.count("SELECT count(*) FROM " + idem) == messages.size()
+                && returned.get() >= 2 * messages.size() - 1);
         assertOneEffectPerMessage(effects, messages);
         assertThat(db.count("SELECT count(*) FROM " + idem)).isEqualTo(messages.size());
+        System.out.printf("transactional consumers: %d deliveries returned, %d broker redeliveries%n", returned.get(), redelivered.get());
     }
 }
