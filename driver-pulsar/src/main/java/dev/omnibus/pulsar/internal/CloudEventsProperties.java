@@ -74,7 +74,7 @@ public final class CloudEventsProperties {
             Message.Builder b = Message.builder().id(id).source(source).type(type)
                     .subject(properties.get(PREFIX + "subject"))
                     .dataSchema(properties.get(PREFIX + "dataschema"))
-                    .data(data, properties.get(CONTENT_TYPE));
+                    .data(data, properties.getOrDefault(CONTENT_TYPE, properties.get(PREFIX + "datacontenttype")));
             String time = properties.get(PREFIX + "time");
             if (time != null) b.time(parseTime(time));
             for (Map.Entry<String, String> e : properties.entrySet()) {

@@ -13,18 +13,19 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Feeds one Pulsar consumer into the core's sink.
  *
- * <p><b>Back-pressure.</b> Messages are pulled with {@code receiveAsync()} one at a time, and only while
- * fewer than {@code maxInFlight} pulled messages are unsettled; the Pulsar receiver queue (sized from
- * {@code maxInFlight}) is the only prefetch. So the sink never holds more than {@code maxInFlight}
- * unsettled inbounds and memory stays bounded; the client's poll loop is never blocked.
+ * <p><b>Back-pressure.</b> Messages come through the consumer's {@code MessageListener} (the client's
+ * well-trodden path; called in order per consumer on the client's listener thread). At most
+ * {@code maxInFlight} received messages are unsettled inside the driver; beyond that the consumer is
+ * {@code pause()}d (no more flow permits) and what the client had already prefetched (at most its
+ * receiver queue, sized from {@code maxInFlight}) waits in an overflow queue, not handed to the sink,
+ * until settlements make room; then the consumer is resumed. So the sink never holds more than {@code maxInFlight} unsettled
+ * inbounds, memory stays bounded, and no client thread ever blocks.
  *
  * <p><b>Per-key order (Ordering.PER_KEY).</b> Key_Shared gives one consumer of the group all messages of
  * a key, in order. This receiver then hands one message per key at a time to the sink: the next
@@ -42,7 +43,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class PulsarReceiver implements TransportSubscription {
     private static final Logger log = LoggerFactory.getLogger(PulsarReceiver.class);
 
-    private final Consumer<byte[]> consumer;
+    private volatile Consumer<byte[]> consumer;
+    private final String topic;
     private final java.util.function.Consumer<Inbound> sink;
     private final boolean perKey;
     private final int maxInFlight;
@@ -52,17 +54,17 @@ final class PulsarReceiver implements TransportSubscription {
     private final Runnable onClose;
 
     private final Object lock = new Object();
-    private final AtomicInteger wip = new AtomicInteger();
     private final Map<String, ArrayDeque<Message<byte[]>>> waiting = new HashMap<>();
     private final Set<String> busyKeys = new HashSet<>();
-    private int held;                 // pulled (or being pulled) and not yet acked / returned to the broker
-    private boolean receivePending;
+    private final ArrayDeque<Message<byte[]>> overflow = new ArrayDeque<>();
+    private int held;                 // admitted and not yet acked / returned to the broker
+    private boolean paused;
     private boolean receiving = true;
     private boolean closed;
 
-    PulsarReceiver(Consumer<byte[]> consumer, java.util.function.Consumer<Inbound> sink, boolean perKey, int maxInFlight,
+    PulsarReceiver(String topic, java.util.function.Consumer<Inbound> sink, boolean perKey, int maxInFlight,
                    ScheduledExecutorService scheduler, Duration redeliveryDelay, Duration closeTimeout, Runnable onClose) {
-        this.consumer = consumer;
+        this.topic = topic;
         this.sink = sink;
         this.perKey = perKey;
         this.maxInFlight = maxInFlight;
@@ -72,69 +74,64 @@ final class PulsarReceiver implements TransportSubscription {
         this.onClose = onClose;
     }
 
-    void start() { pump(); }
-
-    /** Pulls while there is room; re-entrant calls (inline completions) are folded into the running loop. */
-    private void pump() {
-        if (wip.getAndIncrement() != 0) return;
-        do {
-            while (true) {
-                synchronized (lock) {
-                    if (!receiving || closed || receivePending || held >= maxInFlight) break;
-                    receivePending = true;
-                    held++;
-                }
-                CompletableFuture<Message<byte[]>> next;
-                try {
-                    next = consumer.receiveAsync();
-                } catch (RuntimeException e) {
-                    synchronized (lock) { receivePending = false; held--; }
-                    log.warn("receiveAsync failed on {}: {}", consumer.getTopic(), e.toString());
-                    break;
-                }
-                next.whenComplete(this::onReceived);
-                synchronized (lock) { if (receivePending) break; }
-            }
-        } while (wip.decrementAndGet() != 0);
+    /** The consumer this receiver's listener belongs to (set once subscribe completed). */
+    void attach(Consumer<byte[]> consumer) {
+        this.consumer = consumer;
+        boolean pause;
+        synchronized (lock) { pause = paused; }
+        if (pause) consumer.pause();
     }
 
-    private void onReceived(Message<byte[]> message, Throwable error) {
-        Message<byte[]> handOver = null;
-        boolean retryLater = false;
+    /** The consumer's MessageListener: called on the client's listener thread, in order. */
+    void onMessage(Message<byte[]> message) {
+        Message<byte[]> handOver;
+        boolean pauseNow = false;
         synchronized (lock) {
-            receivePending = false;
-            if (error != null) {
-                held--;
-                retryLater = !closed && receiving;
-            } else if (!receiving || closed) {
-                held--; // stays unacknowledged: the broker redelivers it when the consumer closes
-            } else {
-                String key = perKey ? PulsarInbound.keyOf(message) : null;
-                if (key == null) {
-                    handOver = message;
-                } else if (busyKeys.add(key)) {
-                    handOver = message;
-                } else {
-                    waiting.computeIfAbsent(key, k -> new ArrayDeque<>()).add(message);
+            if (!receiving || closed) return; // stays unacknowledged: the broker redelivers it when the consumer closes
+            if (held >= maxInFlight || !overflow.isEmpty()) {
+                overflow.add(message);
+                if (!paused) {
+                    paused = true;
+                    pauseNow = true;
                 }
+                handOver = null;
+            } else {
+                handOver = admit(message);
             }
         }
-        if (error != null) {
-            if (retryLater) {
-                log.warn("Receiving from {} failed, retrying: {}", consumer.getTopic(), error.toString());
-                scheduler.schedule(this::pump, 200, TimeUnit.MILLISECONDS);
-            }
-            return;
-        }
+        if (pauseNow) pauseConsumer();
         if (handOver != null) deliver(new PulsarInbound(this, handOver, 0));
-        pump();
+    }
+
+    /** Counts the message as held; returns it when it may go to the sink now (else it waits behind its key). */
+    private Message<byte[]> admit(Message<byte[]> message) {
+        held++;
+        String key = perKey ? PulsarInbound.keyOf(message) : null;
+        if (key == null || busyKeys.add(key)) return message;
+        waiting.computeIfAbsent(key, k -> new ArrayDeque<>()).add(message);
+        return null;
+    }
+
+    /** Admits overflow while there is room; returns what may go to the sink now. Call under the lock. */
+    private java.util.List<Message<byte[]>> admitOverflow() {
+        java.util.List<Message<byte[]>> out = new java.util.ArrayList<>();
+        while (receiving && !closed && held < maxInFlight && !overflow.isEmpty()) {
+            Message<byte[]> m = admit(overflow.poll());
+            if (m != null) out.add(m);
+        }
+        return out;
+    }
+
+    private void pauseConsumer() {
+        Consumer<byte[]> c = consumer;
+        if (c != null) c.pause();
     }
 
     private void deliver(PulsarInbound inbound) {
         try {
             sink.accept(inbound);
         } catch (RuntimeException e) {
-            log.error("Sink rejected {} of {}; returning it to the broker", inbound.position(), consumer.getTopic(), e);
+            log.error("Sink rejected {} of {}; returning it to the broker", inbound.position(), topic, e);
             inbound.nack();
         }
     }
@@ -143,9 +140,7 @@ final class PulsarReceiver implements TransportSubscription {
         consumer.acknowledgeAsync(inbound.raw().getMessageId()).whenComplete((v, e) -> {
             if (e != null) log.debug("Ack of {} on {} failed: {}", inbound.position(), consumer.getTopic(), e.toString());
         });
-        Message<byte[]> next = release(inbound);
-        if (next != null) deliver(new PulsarInbound(this, next, 0));
-        pump();
+        handOver(release(inbound));
     }
 
     void nacked(PulsarInbound inbound) {
@@ -178,27 +173,41 @@ final class PulsarReceiver implements TransportSubscription {
                 log.debug("Nack of {} on {} failed: {}", inbound.position(), consumer.getTopic(), e.toString());
             }
         }
-        Message<byte[]> next = release(inbound);
-        if (next != null) deliver(new PulsarInbound(this, next, 0));
-        pump();
+        handOver(release(inbound));
     }
 
-    /** Frees the inbound's slot; returns the next message of its key to hand over, if any. */
-    private Message<byte[]> release(PulsarInbound inbound) {
+    private void handOver(java.util.List<Message<byte[]>> messages) {
+        for (Message<byte[]> m : messages) deliver(new PulsarInbound(this, m, 0));
+    }
+
+    /**
+     * Frees the inbound's slot; returns what may go to the sink now: the next message of its key, if
+     * any, and overflow admitted into the freed room. Resumes the consumer when the overflow is empty.
+     */
+    private java.util.List<Message<byte[]>> release(PulsarInbound inbound) {
+        java.util.List<Message<byte[]>> out = new java.util.ArrayList<>(2);
+        boolean resume = false;
         synchronized (lock) {
             held--;
-            if (!perKey) return null;
-            String key = PulsarInbound.keyOf(inbound.raw());
-            if (key == null) return null;
-            ArrayDeque<Message<byte[]>> q = waiting.get(key);
-            Message<byte[]> next = q == null ? null : q.poll();
-            if (q != null && q.isEmpty()) waiting.remove(key);
-            if (next == null || !receiving || closed) {
-                busyKeys.remove(key);
-                return null;
+            String key = perKey ? PulsarInbound.keyOf(inbound.raw()) : null;
+            if (key != null) {
+                ArrayDeque<Message<byte[]>> q = waiting.get(key);
+                Message<byte[]> next = q == null ? null : q.poll();
+                if (q != null && q.isEmpty()) waiting.remove(key);
+                if (next == null || !receiving || closed) busyKeys.remove(key);
+                else out.add(next);
             }
-            return next;
+            out.addAll(admitOverflow());
+            if (paused && overflow.isEmpty() && receiving && !closed) {
+                paused = false;
+                resume = true;
+            }
         }
+        if (resume) {
+            Consumer<byte[]> c = consumer;
+            if (c != null) c.resume();
+        }
+        return out;
     }
 
     @Override
@@ -209,11 +218,13 @@ final class PulsarReceiver implements TransportSubscription {
             // messages waiting behind a busy key stay unacknowledged; the broker redelivers them on close
             for (ArrayDeque<Message<byte[]>> q : waiting.values()) held -= q.size();
             waiting.clear();
+            overflow.clear();
+            paused = true;
         }
         try {
-            consumer.pause();
+            pauseConsumer();
         } catch (RuntimeException e) {
-            log.debug("Pause of {} failed: {}", consumer.getTopic(), e.toString());
+            log.debug("Pause of {} failed: {}", topic, e.toString());
         }
     }
 
@@ -224,19 +235,34 @@ final class PulsarReceiver implements TransportSubscription {
             closed = true;
             receiving = false;
             waiting.clear();
+            overflow.clear();
+        }
+        Consumer<byte[]> c = consumer;
+        if (c == null) {
+            onClose.run();
+            return;
         }
         try {
-            consumer.closeAsync().get(closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            c.closeAsync().get(closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-            log.warn("Closing the consumer of {} did not finish within {}: {}", consumer.getTopic(), closeTimeout, e.toString());
+            log.warn("Closing the consumer of {} did not finish within {}: {}", topic, closeTimeout, e.toString());
         } finally {
             onClose.run();
         }
     }
 
+    /** Internal counters, for diagnostics. */
+    String diagnostics() {
+        synchronized (lock) {
+            int waitingCount = waiting.values().stream().mapToInt(ArrayDeque::size).sum();
+            return "held=" + held + ", paused=" + paused + ", overflow=" + overflow.size() + ", receiving=" + receiving
+                    + ", busyKeys=" + busyKeys + ", waiting=" + waitingCount + " " + waiting.keySet();
+        }
+    }
+
     @Override
     public String toString() {
-        return "PulsarReceiver{" + consumer.getTopic() + ", " + consumer.getSubscription() + ", perKey=" + perKey + "}";
+        return "PulsarReceiver{" + topic + ", perKey=" + perKey + "}";
     }
 }

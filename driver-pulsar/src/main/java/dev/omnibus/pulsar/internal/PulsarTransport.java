@@ -92,12 +92,29 @@ public final class PulsarTransport implements Transport {
                     + "options " + s.clientPassThrough().keySet() + ": " + e.getMessage(), e);
         }
         try {
+            checkPassThrough(client, s);
             long maxSize = probeConnection(client, s);
             probeNamespace(client, s);
             return new PulsarTransport(s, client, maxSize, describeBroker(s));
         } catch (RuntimeException e) {
-            client.closeAsync();
+            closeInBackground(client, s);
             throw e;
+        }
+    }
+
+    /** Applies the producer/consumer pass-through keys to throw-away builders so mistakes surface at connect. */
+    private static void checkPassThrough(PulsarClient client, PulsarSettings s) {
+        try {
+            client.newProducer(Schema.BYTES).loadConf(s.producerPassThrough());
+        } catch (RuntimeException e) {
+            throw new ConfigurationException("Invalid pulsar.producer.* option(s) " + s.producerPassThrough().keySet()
+                    + " for the Pulsar ProducerBuilder: " + e.getMessage(), e);
+        }
+        try {
+            client.newConsumer(Schema.BYTES).loadConf(s.consumerPassThrough());
+        } catch (RuntimeException e) {
+            throw new ConfigurationException("Invalid pulsar.consumer.* option(s) " + s.consumerPassThrough().keySet()
+                    + " for the Pulsar ConsumerBuilder: " + e.getMessage(), e);
         }
     }
 
@@ -120,7 +137,7 @@ public final class PulsarTransport implements Transport {
 
     private static void probeNamespace(PulsarClient client, PulsarSettings s) {
         try {
-            client.getPartitionsForTopic(s.fullTopic(PROBE_TOPIC))
+            client.getPartitionsForTopic(s.fullTopic(PROBE_TOPIC), true) // what the deprecated 1-arg form does
                     .get(s.operationTimeout().toMillis() + 500, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new BrokerUnavailableException("Pulsar broker at " + s.serviceUrl() + " did not answer a topic lookup in "
@@ -195,14 +212,15 @@ public final class PulsarTransport implements Transport {
                     .subscriptionMode(SubscriptionMode.Durable)
                     .subscriptionType(perKey ? SubscriptionType.Key_Shared : SubscriptionType.Shared);
         }
-        b.loadConf(settings.consumerPassThrough());
-        Consumer<byte[]> consumer = subscribe(b, topic, options.group());
         PulsarReceiver[] self = new PulsarReceiver[1];
-        PulsarReceiver r = new PulsarReceiver(consumer, sink, perKey, maxInFlight, scheduler,
+        PulsarReceiver r = new PulsarReceiver(topic, sink, perKey, maxInFlight, scheduler,
                 settings.nackRedeliveryDelay(), settings.operationTimeout(), () -> receivers.remove(self[0]));
         self[0] = r;
+        b.loadConf(settings.consumerPassThrough());
+        b.messageListener((c, m) -> r.onMessage(m));
+        Consumer<byte[]> consumer = subscribe(b, topic, options.group());
+        r.attach(consumer);
         receivers.add(r);
-        r.start();
         return r;
     }
 
@@ -261,14 +279,19 @@ public final class PulsarTransport implements Transport {
         long timeout = settings.operationTimeout().toMillis();
         for (TopicPublisher p : publishers.values()) p.close(timeout);
         publishers.clear();
-        try {
-            client.closeAsync().get(timeout, TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-            log.warn("Closing the Pulsar client for {} did not finish cleanly: {}", settings.serviceUrl(), e.toString());
-        } finally {
-            scheduler.shutdownNow();
-        }
+        scheduler.shutdownNow();
+        closeInBackground(client, settings);
+    }
+
+    /**
+     * Consumers and producers are closed (acks flushed, publishes confirmed or failed) before this; what
+     * remains is the client's connection pool and Netty's graceful event-loop shutdown, which always
+     * waits a 2 s quiet period. That tail runs in the background instead of delaying every close.
+     */
+    private static void closeInBackground(PulsarClient client, PulsarSettings s) {
+        client.closeAsync().whenComplete((v, e) -> {
+            if (e != null) log.debug("Closing the Pulsar client for {} did not finish cleanly: {}", s.serviceUrl(), e.toString());
+        });
     }
 
     @Override public String toString() { return "PulsarTransport{" + settings.serviceUrl() + ", " + settings.tenantNamespace() + "}"; }
