@@ -28,6 +28,7 @@ public record KafkaSettings(
         short replicationFactor,
         int maxMessageBytes,
         boolean autoCreateTopics,
+        int maxPendingPublishes,
         Map<String, Object> producer,
         Map<String, Object> consumer,
         Map<String, Object> admin) {
@@ -60,6 +61,7 @@ public record KafkaSettings(
         int maxMessageBytes = config.intOption("maxMessageBytes", DEFAULT_MAX_MESSAGE_BYTES, 1024,
                 Integer.MAX_VALUE - FRAMING_HEADROOM);
         boolean autoCreate = config.booleanOption("autoCreateTopics", true);
+        int maxPending = config.intOption("maxPendingPublishes", 100_000, 1, 10_000_000);
 
         Map<String, Object> producer = new LinkedHashMap<>();
         Map<String, Object> consumer = new LinkedHashMap<>();
@@ -79,7 +81,7 @@ public record KafkaSettings(
             }
         });
         return new KafkaSettings(servers, connectTimeout, subscribeTimeout, drain, closeTimeout, partitions,
-                (short) rf, maxMessageBytes, autoCreate, Map.copyOf(producer), Map.copyOf(consumer), Map.copyOf(admin));
+                (short) rf, maxMessageBytes, autoCreate, maxPending, Map.copyOf(producer), Map.copyOf(consumer), Map.copyOf(admin));
     }
 
     private static void put(Map<String, Object> target, String prefix, String key, String value) {

@@ -55,7 +55,7 @@ final class Topics {
     /** Makes sure {@code topic} exists (creating it when allowed). Fails with {@link ConfigurationException} naming the fix. */
     CompletableFuture<Info> ensure(String topic) {
         return cached(topic, () -> settings.autoCreateTopics() ? create(topic, settings.partitions(), Map.of())
-                : describe(topic, true));
+                : describe(topic, true, 0));
     }
 
     /** Blocking {@link #ensure}, bounded by {@code connectTimeout}-scale limits; rethrows the cause. */
@@ -65,7 +65,7 @@ final class Topics {
 
     /** Succeeds only when {@code topic} exists; never creates it (replies must not resurrect a closed inbox). */
     CompletableFuture<Info> requireExisting(String topic) {
-        return cached(topic, () -> describe(topic, false));
+        return cached(topic, () -> describe(topic, false, 0));
     }
 
     /** Creates a one-partition, short-retention reply topic (or accepts an existing one). */
@@ -87,12 +87,13 @@ final class Topics {
     }
 
     private CompletableFuture<Info> cached(String topic, java.util.function.Supplier<CompletableFuture<Info>> load) {
-        CompletableFuture<Info> f = known.get(topic);
-        if (f != null && !f.isCompletedExceptionally()) return f;
         CompletableFuture<Info> fresh = new CompletableFuture<>();
-        CompletableFuture<Info> prior = f == null ? known.putIfAbsent(topic, fresh)
-                : (known.replace(topic, f, fresh) ? null : known.get(topic));
-        if (prior != null) return prior;
+        while (true) {
+            CompletableFuture<Info> f = known.get(topic);
+            if (f != null && !f.isCompletedExceptionally()) return f;
+            boolean mine = f == null ? known.putIfAbsent(topic, fresh) == null : known.replace(topic, f, fresh);
+            if (mine) break;
+        }
         load.get().whenComplete((info, error) -> {
             if (error != null) {
                 known.remove(topic, fresh);
@@ -114,9 +115,9 @@ final class Topics {
                 .thenApply(v -> new Info(topic, settings.maxMessageBytes()))
                 .exceptionallyCompose(error -> {
                     Throwable cause = unwrap(error);
-                    if (cause instanceof TopicExistsException) return describe(topic, true);
+                    if (cause instanceof TopicExistsException) return describe(topic, true, 25); // may lag creation
                     if (cause instanceof AuthorizationException) {
-                        return describe(topic, true).exceptionallyCompose(e2 -> CompletableFuture.failedFuture(
+                        return describe(topic, true, 0).exceptionallyCompose(e2 -> CompletableFuture.failedFuture(
                                 new ConfigurationException("Not authorized to create Kafka topic '" + topic + "' ("
                                         + cause.getMessage() + "): create it beforehand or grant CREATE on it", cause)));
                     }
@@ -131,20 +132,29 @@ final class Topics {
                 });
     }
 
-    /** Checks the topic exists and reads its effective max.message.bytes (capped by the driver's own limit). */
-    private CompletableFuture<Info> describe(String topic, boolean explainAutoCreate) {
+    /**
+     * Checks the topic exists and reads its effective max.message.bytes (capped by the driver's own limit).
+     * {@code retries}: how often to ask again (200 ms apart) while the broker does not know the topic yet,
+     * e.g. right after another client created it.
+     */
+    private CompletableFuture<Info> describe(String topic, boolean explainAutoCreate, int retries) {
         return admin.describeTopics(List.of(topic)).allTopicNames().toCompletionStage().toCompletableFuture()
-                .exceptionallyCompose(error -> {
+                .handle((descriptions, error) -> error)
+                .thenCompose(error -> {
+                    if (error == null) return limitOf(topic);
                     Throwable cause = unwrap(error);
+                    if (cause instanceof UnknownTopicOrPartitionException && retries > 0) {
+                        return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS))
+                                .thenCompose(x -> describe(topic, explainAutoCreate, retries - 1));
+                    }
                     if (cause instanceof UnknownTopicOrPartitionException) {
                         return CompletableFuture.failedFuture(new ConfigurationException("Kafka topic '" + topic
-                                + "' does not exist" + (explainAutoCreate
+                                + "' does not exist" + (explainAutoCreate && !settings.autoCreateTopics()
                                 ? " and autoCreateTopics=false: create it, or set autoCreateTopics=true"
                                 : " (a reply inbox that was closed?)"), cause));
                     }
                     return CompletableFuture.failedFuture(cause);
-                })
-                .thenCompose(d -> limitOf(topic));
+                });
     }
 
     private CompletableFuture<Info> limitOf(String topic) {
@@ -177,8 +187,11 @@ final class Topics {
             throw new dev.omnibus.BrokerUnavailableException("Kafka did not answer within " + timeout + " while " + what, e);
         } catch (ExecutionException e) {
             Throwable cause = unwrap(e);
-            if (cause instanceof RuntimeException re) throw re;
-            throw new dev.omnibus.OmnibusException("Failed " + what + ": " + cause, cause);
+            if (cause instanceof dev.omnibus.OmnibusException oe) throw oe;
+            if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw new dev.omnibus.BrokerUnavailableException("Kafka did not answer in time while " + what + ": " + cause.getMessage(), cause);
+            }
+            throw new dev.omnibus.OmnibusException("Kafka failed while " + what + ": " + cause, cause);
         }
     }
 }

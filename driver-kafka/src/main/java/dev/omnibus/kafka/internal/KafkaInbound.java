@@ -1,0 +1,61 @@
+package dev.omnibus.kafka.internal;
+
+import dev.omnibus.InvalidEnvelopeException;
+import dev.omnibus.Message;
+import dev.omnibus.Position;
+import dev.omnibus.spi.Inbound;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One Kafka record handed to the core. The envelope is decoded lazily (and once); {@link #ack()} and
+ * {@link #nack()} only enqueue a settlement for the subscription's poll thread, which owns the consumer.
+ */
+final class KafkaInbound implements Inbound {
+    private final KafkaReceiver receiver;
+    final PartitionProgress progress;
+    final ConsumerRecord<byte[], byte[]> record;
+    private final int deliveryCount;
+    private final AtomicBoolean settled = new AtomicBoolean();
+    /** Poll-thread only: acked, waiting for the offsets before it to complete. */
+    boolean done;
+    private volatile Message message;
+    private volatile InvalidEnvelopeException invalid;
+
+    KafkaInbound(KafkaReceiver receiver, PartitionProgress progress, ConsumerRecord<byte[], byte[]> record, int deliveryCount) {
+        this.receiver = receiver;
+        this.progress = progress;
+        this.record = record;
+        this.deliveryCount = deliveryCount;
+    }
+
+    long offset() { return record.offset(); }
+
+    @Override
+    public Message message() {
+        Message m = message;
+        if (m != null) return m;
+        if (invalid != null) throw invalid;
+        try {
+            m = CloudEventsBinaryMapping.decode(record);
+            message = m;
+            return m;
+        } catch (InvalidEnvelopeException e) {
+            invalid = e;
+            throw e;
+        }
+    }
+
+    @Override public String key() { return CloudEventsBinaryMapping.key(record); }
+
+    @Override public Position position() { return Position.of(Integer.toString(record.partition()), record.offset()); }
+
+    @Override public int deliveryCount() { return deliveryCount; }
+
+    @Override public void ack() { if (settled.compareAndSet(false, true)) receiver.settle(this, true); }
+
+    @Override public void nack() { if (settled.compareAndSet(false, true)) receiver.settle(this, false); }
+
+    @Override public String toString() { return "KafkaInbound{" + record.topic() + "-" + record.partition() + "@" + record.offset() + "}"; }
+}

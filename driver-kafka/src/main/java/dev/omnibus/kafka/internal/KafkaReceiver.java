@@ -1,0 +1,350 @@
+package dev.omnibus.kafka.internal;
+
+import dev.omnibus.BrokerUnavailableException;
+import dev.omnibus.OmnibusException;
+import dev.omnibus.StartFrom;
+import dev.omnibus.spi.Inbound;
+import dev.omnibus.spi.ReceiveOptions;
+import dev.omnibus.spi.TransportSubscription;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidGroupIdException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * One subscription: a {@link KafkaConsumer} owned by its own poll thread. Acks and nacks arrive from any
+ * thread through a queue and are applied by the poll thread: acks move the per-partition commit position
+ * over the contiguous completed prefix (committed asynchronously, and synchronously on revocation and
+ * close); a nack seeks its partition back so the record and every later one of that partition come again
+ * in order. Back-pressure pauses the assignment while {@code maxInFlight} inbounds are unsettled (poll keeps
+ * running, so {@code max.poll.interval.ms} is never exceeded). A group-less subscription assigns every
+ * partition itself (no group, no commits).
+ */
+final class KafkaReceiver implements TransportSubscription, ConsumerRebalanceListener {
+    private static final Logger log = LoggerFactory.getLogger(KafkaReceiver.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(10);
+
+    private record Settlement(KafkaInbound inbound, boolean ack) {}
+
+    private final String topic;
+    private final ReceiveOptions options;
+    private final Consumer<Inbound> sink;
+    private final KafkaSettings settings;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final boolean grouped;
+    private final LinkedBlockingQueue<Settlement> settlements = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Void> established = new CompletableFuture<>();
+    private final Map<TopicPartition, PartitionProgress> partitions = new LinkedHashMap<>();
+    private final Thread thread;
+    private volatile boolean receiving = true;
+    private volatile boolean closing;
+    /** Poll thread only: inbounds handed to the sink and not yet settled (stale ones included). */
+    private int unsettled;
+    private boolean paused;
+
+    KafkaReceiver(String topic, ReceiveOptions options, Consumer<Inbound> sink, KafkaSettings settings,
+                  KafkaConsumer<byte[], byte[]> consumer) {
+        this.topic = topic;
+        this.options = options;
+        this.sink = sink;
+        this.settings = settings;
+        this.consumer = consumer;
+        this.grouped = options.group() != null;
+        this.thread = new Thread(this::run, "omnibus-kafka-" + topic + "-" + (grouped ? options.group() : "*"));
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts the poll thread and returns once the assignment and its positions are resolved. */
+    void start() {
+        thread.start();
+        try {
+            established.get(settings.subscribeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            close();
+            throw new BrokerUnavailableException("Kafka subscription to '" + topic + "'" + (grouped ? " (group '"
+                    + options.group() + "')" : "") + " was not established within subscribeTimeout=" + settings.subscribeTimeout()
+                    + "; is the broker reachable and the group coordinator available?", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new OmnibusException("Interrupted while subscribing to '" + topic + "'", e);
+        } catch (ExecutionException e) {
+            close();
+            Throwable cause = Topics.unwrap(e);
+            if (cause instanceof OmnibusException oe) throw oe;
+            throw new BrokerUnavailableException("Kafka subscription to '" + topic + "' failed: " + cause, cause);
+        }
+    }
+
+    /** Called by {@link KafkaInbound} from any thread. */
+    void settle(KafkaInbound inbound, boolean ack) {
+        settlements.add(new Settlement(inbound, ack));
+    }
+
+    @Override public void stopReceiving() { receiving = false; }
+
+    @Override
+    public void close() {
+        receiving = false;
+        closing = true;
+        if (Thread.currentThread() != thread && thread.isAlive()) {
+            settlements.add(new Settlement(null, true)); // wakes a paused loop
+            try {
+                thread.join(settings.closeTimeout().toMillis() + COMMIT_TIMEOUT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    // ---- poll thread ----
+
+    private void run() {
+        try {
+            if (grouped) consumer.subscribe(List.of(topic), this);
+            else assignAll();
+            while (!closing) {
+                try {
+                    loopOnce();
+                } catch (AuthenticationException | AuthorizationException | InvalidGroupIdException fatal) {
+                    throw fatal;
+                } catch (KafkaException e) {
+                    if (!established.isDone()) throw e;
+                    log.warn("Kafka consumer of '{}' failed, retrying: {}", topic, e.toString());
+                    handle(settlements.poll(500, TimeUnit.MILLISECONDS));
+                }
+            }
+        } catch (Throwable t) {
+            if (!established.completeExceptionally(t)) {
+                log.error("Kafka subscription to '{}' stopped: {}. Unsettled messages will be redelivered.", topic, t.toString(), t);
+            }
+        } finally {
+            shutdown();
+        }
+    }
+
+    private void loopOnce() throws InterruptedException {
+        Settlement s;
+        while ((s = settlements.poll()) != null) handle(s);
+        commitIfNeeded();
+        deliverBuffered();
+        boolean full = !receiving || unsettled >= options.maxInFlight() || anyBuffered();
+        setPaused(full);
+        if (full) {
+            handle(settlements.poll(POLL.toMillis(), TimeUnit.MILLISECONDS)); // wake on the first settlement
+            buffer(consumer.poll(Duration.ZERO)); // keeps the group membership alive and runs rebalances
+        } else {
+            buffer(consumer.poll(POLL));
+        }
+    }
+
+    private void assignAll() {
+        // right after creation the broker may not list the partitions yet: ask again until it does
+        long deadline = System.nanoTime() + settings.subscribeTimeout().toNanos();
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, settings.subscribeTimeout());
+        while ((infos == null || infos.isEmpty()) && System.nanoTime() < deadline && !closing) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new OmnibusException("Interrupted while subscribing to '" + topic + "'", e);
+            }
+            infos = consumer.partitionsFor(topic, settings.subscribeTimeout());
+        }
+        if (infos == null || infos.isEmpty()) {
+            throw new BrokerUnavailableException("Kafka did not list the partitions of '" + topic + "' within subscribeTimeout="
+                    + settings.subscribeTimeout(), null);
+        }
+        List<TopicPartition> tps = new ArrayList<>();
+        for (PartitionInfo p : infos) tps.add(new TopicPartition(topic, p.partition()));
+        consumer.assign(tps);
+        if (options.startFrom() == StartFrom.EARLIEST) consumer.seekToBeginning(tps); else consumer.seekToEnd(tps);
+        for (TopicPartition tp : tps) {
+            long position = consumer.position(tp, settings.subscribeTimeout());
+            partitions.put(tp, new PartitionProgress(tp, position, position));
+        }
+        established.complete(null);
+    }
+
+    private void handle(Settlement s) {
+        if (s == null || s.inbound() == null) return;
+        unsettled--;
+        KafkaInbound in = s.inbound();
+        PartitionProgress p = partitions.get(in.progress.partition);
+        if (p != in.progress || !p.isCurrent(in)) return; // revoked, or discarded by an earlier nack
+        if (s.ack()) {
+            p.acked(in);
+        } else {
+            p.discardFrom(in.offset());
+            consumer.seek(p.partition, in.offset());
+        }
+    }
+
+    private void buffer(ConsumerRecords<byte[], byte[]> records) {
+        if (records.isEmpty()) return;
+        for (TopicPartition tp : records.partitions()) {
+            PartitionProgress p = partitions.get(tp);
+            if (p == null) continue; // not ours any more
+            for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) p.buffered.add(r);
+        }
+        deliverBuffered();
+    }
+
+    private void deliverBuffered() {
+        if (!receiving) return;
+        for (PartitionProgress p : partitions.values()) {
+            while (unsettled < options.maxInFlight() && !p.buffered.isEmpty()) {
+                ConsumerRecord<byte[], byte[]> r = p.buffered.poll();
+                KafkaInbound in = new KafkaInbound(this, p, r, p.deliveryCountOf(r.offset()));
+                p.delivered(in);
+                unsettled++;
+                try {
+                    sink.accept(in);
+                } catch (RuntimeException e) {
+                    log.error("Omnibus sink rejected {} on '{}'; it will be settled by the core or redelivered", in, topic, e);
+                }
+            }
+            if (unsettled >= options.maxInFlight()) return;
+        }
+    }
+
+    private boolean anyBuffered() {
+        for (PartitionProgress p : partitions.values()) if (!p.buffered.isEmpty()) return true;
+        return false;
+    }
+
+    private void setPaused(boolean pause) {
+        if (pause) {
+            consumer.pause(consumer.assignment()); // also covers partitions assigned by the last rebalance
+        } else if (paused) {
+            consumer.resume(consumer.paused());
+        }
+        paused = pause;
+    }
+
+    private Map<TopicPartition, OffsetAndMetadata> commitsDue(Collection<TopicPartition> among) {
+        Map<TopicPartition, OffsetAndMetadata> due = new HashMap<>();
+        if (!grouped) return due;
+        for (TopicPartition tp : among) {
+            PartitionProgress p = partitions.get(tp);
+            if (p != null && p.needsCommit()) due.put(tp, new OffsetAndMetadata(p.commitPosition));
+        }
+        return due;
+    }
+
+    private void commitIfNeeded() {
+        Map<TopicPartition, OffsetAndMetadata> due = commitsDue(partitions.keySet());
+        if (due.isEmpty()) return;
+        due.forEach((tp, o) -> partitions.get(tp).committed = o.offset());
+        consumer.commitAsync(due, (offsets, error) -> {
+            if (error == null) return;
+            log.debug("Async commit on '{}' failed (will retry with the next one): {}", topic, error.toString());
+            offsets.forEach((tp, o) -> {
+                PartitionProgress p = partitions.get(tp);
+                if (p != null && p.committed == o.offset()) p.committed = -1;
+            });
+        });
+    }
+
+    private void commitNow(Collection<TopicPartition> among) {
+        Map<TopicPartition, OffsetAndMetadata> due = commitsDue(among);
+        if (due.isEmpty()) return;
+        try {
+            consumer.commitSync(due, COMMIT_TIMEOUT);
+            due.forEach((tp, o) -> partitions.get(tp).committed = o.offset());
+        } catch (KafkaException e) {
+            log.warn("Commit of {} on '{}' failed; those messages may be redelivered: {}", due, topic, e.toString());
+        }
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+        if (revoked.isEmpty()) return;
+        // let the work in flight on these partitions finish (bounded), so the next owner does not redo it
+        long deadline = System.nanoTime() + settings.rebalanceDrainTimeout().toNanos();
+        try {
+            while (!closing && hasUnsettled(revoked) && System.nanoTime() < deadline) {
+                handle(settlements.poll(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS));
+            }
+            Settlement s;
+            while ((s = settlements.poll()) != null) handle(s);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        commitNow(revoked);
+        revoked.forEach(partitions::remove);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> lost) {
+        lost.forEach(partitions::remove); // another member may own them already: do not commit
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+        if (!assigned.isEmpty()) {
+            Set<TopicPartition> added = new HashSet<>(assigned);
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(added, settings.subscribeTimeout());
+            for (TopicPartition tp : added) {
+                long position = consumer.position(tp, settings.subscribeTimeout());
+                OffsetAndMetadata c = committed.get(tp);
+                // no committed offset yet: commit the resolved start so a LATEST group keeps its place
+                partitions.put(tp, new PartitionProgress(tp, position, c == null ? -1 : c.offset()));
+            }
+            if (paused) consumer.pause(added);
+        }
+        established.complete(null);
+    }
+
+    private boolean hasUnsettled(Collection<TopicPartition> tps) {
+        for (TopicPartition tp : tps) {
+            PartitionProgress p = partitions.get(tp);
+            if (p != null && p.hasUnsettled()) return true;
+        }
+        return false;
+    }
+
+    private void shutdown() {
+        try {
+            Settlement s;
+            while ((s = settlements.poll()) != null) handle(s);
+            if (grouped && established.isDone() && !established.isCompletedExceptionally()) commitNow(new ArrayList<>(partitions.keySet()));
+        } catch (RuntimeException e) {
+            log.warn("Final commit on '{}' failed: {}", topic, e.toString());
+        } finally {
+            try {
+                consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+            } catch (RuntimeException e) {
+                log.debug("Closing the consumer of '{}' failed: {}", topic, e.toString());
+            }
+            partitions.clear();
+        }
+    }
+}

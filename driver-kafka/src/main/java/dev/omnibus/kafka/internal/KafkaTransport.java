@@ -1,0 +1,231 @@
+package dev.omnibus.kafka.internal;
+
+import dev.omnibus.BrokerUnavailableException;
+import dev.omnibus.Capability;
+import dev.omnibus.ClosedException;
+import dev.omnibus.Message;
+import dev.omnibus.PublishReceipt;
+import dev.omnibus.StartFrom;
+import dev.omnibus.spi.Inbound;
+import dev.omnibus.spi.ReceiveOptions;
+import dev.omnibus.spi.ReplyInbox;
+import dev.omnibus.spi.Transport;
+import dev.omnibus.spi.TransportSubscription;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The Kafka {@link Transport}: one idempotent producer, one Admin client, one consumer per subscription.
+ * Publishing goes through {@link KafkaPublisher} (never blocks the caller per message); consuming through
+ * one {@link KafkaReceiver} per subscription; topics through {@link Topics}.
+ */
+public final class KafkaTransport implements Transport {
+    private static final Logger log = LoggerFactory.getLogger(KafkaTransport.class);
+
+    private final KafkaSettings settings;
+    private final Admin admin;
+    private final Topics topics;
+    private final KafkaPublisher publisher;
+    private final Set<Capability> capabilities;
+    private final String description;
+    private final Set<KafkaReceiver> receivers = ConcurrentHashMap.newKeySet();
+    private final Set<String> replyTopics = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private KafkaTransport(KafkaSettings settings, Admin admin, String description) {
+        this.settings = settings;
+        this.admin = admin;
+        this.description = description;
+        this.topics = new Topics(admin, settings);
+        this.publisher = new KafkaPublisher(new KafkaProducer<>(producerConfig(settings)), topics,
+                settings.subscribeTimeout(), settings.maxPendingPublishes());
+        this.capabilities = capabilitiesOf(settings);
+    }
+
+    /** Connects: checks within {@code connectTimeout} that a broker answers, then creates the producer. */
+    public static KafkaTransport connect(KafkaSettings settings) {
+        Map<String, Object> adminConfig = new HashMap<>();
+        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        adminConfig.putAll(settings.admin());
+        Admin admin = Admin.create(adminConfig);
+        try {
+            DescribeClusterResult cluster = admin.describeCluster();
+            long ms = settings.connectTimeout().toMillis();
+            int nodes = cluster.nodes().get(ms, TimeUnit.MILLISECONDS).size();
+            String clusterId = cluster.clusterId().get(ms, TimeUnit.MILLISECONDS);
+            return new KafkaTransport(settings, admin, "Kafka cluster " + clusterId + " (" + nodes + " broker(s))");
+        } catch (Exception e) {
+            admin.close(Duration.ZERO);
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            Throwable cause = Topics.unwrap(e);
+            String why = cause instanceof AuthenticationException ? "authentication failed: " + cause.getMessage()
+                    : cause instanceof AuthorizationException ? "not authorized to describe the cluster: " + cause.getMessage()
+                    : cause instanceof java.util.concurrent.TimeoutException ? "no answer within connectTimeout=" + settings.connectTimeout()
+                    : cause.toString();
+            throw new BrokerUnavailableException("Cannot connect to Kafka at " + settings.bootstrapServers() + ": " + why
+                    + ". Check that the brokers run and are reachable (and the security settings), or raise connectTimeout.", cause);
+        }
+    }
+
+    private static Map<String, Object> producerConfig(KafkaSettings s) {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
+        c.put(ProducerConfig.ACKS_CONFIG, "all");
+        c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        c.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, s.maxMessageBytes() + KafkaSettings.FRAMING_HEADROOM);
+        // only the publisher thread ever blocks in send(): let it ride out an outage as long as delivery.timeout.ms
+        c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "120000");
+        c.putAll(s.producer());
+        c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return c;
+    }
+
+    private Map<String, Object> consumerConfig(ReceiveOptions options) {
+        int fetch = settings.maxMessageBytes() + KafkaSettings.FRAMING_HEADROOM;
+        Map<String, Object> c = new HashMap<>();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(1, Math.min(500, options.maxInFlight())));
+        c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Math.max(1024 * 1024, fetch));
+        c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Math.max(50 * 1024 * 1024, fetch));
+        c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        c.putAll(settings.consumer());
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, options.startFrom() == StartFrom.EARLIEST ? "earliest" : "latest");
+        if (options.group() != null) c.put(ConsumerConfig.GROUP_ID_CONFIG, options.group());
+        return c;
+    }
+
+    /** DURABLE needs acks=all; BROKER_DEDUPLICATION needs the idempotent producer: both are the defaults. */
+    static Set<Capability> capabilitiesOf(KafkaSettings s) {
+        Set<Capability> c = EnumSet.of(Capability.CONSUMER_GROUPS, Capability.PER_KEY_ORDERING, Capability.REPLAY,
+                Capability.REQUEST_REPLY);
+        String acks = s.producerSetting(ProducerConfig.ACKS_CONFIG, "all").toLowerCase(Locale.ROOT);
+        if (acks.equals("all") || acks.equals("-1")) c.add(Capability.DURABLE);
+        if (s.producerSetting(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true").equalsIgnoreCase("true")) {
+            c.add(Capability.BROKER_DEDUPLICATION);
+        }
+        return Collections.unmodifiableSet(c);
+    }
+
+    @Override public Set<Capability> capabilities() { return capabilities; }
+
+    @Override public long maxMessageBytes() { return settings.maxMessageBytes(); }
+
+    @Override public String brokerDescription() { return description; }
+
+    // ---- publishing ----
+
+    @Override
+    public CompletableFuture<PublishReceipt> send(String topic, Message message) {
+        return publisher.send(topic, message, true);
+    }
+
+    // ---- consuming ----
+
+    @Override
+    public TransportSubscription receive(String topic, ReceiveOptions options, Consumer<Inbound> sink) {
+        if (closed) throw new ClosedException("Kafka transport");
+        topics.ensureNow(topic);
+        KafkaReceiver receiver = new KafkaReceiver(topic, options, sink, settings, new KafkaConsumer<>(consumerConfig(options)));
+        receiver.start();
+        receivers.add(receiver);
+        return new TransportSubscription() {
+            @Override public void stopReceiving() { receiver.stopReceiving(); }
+            @Override public void close() {
+                receiver.close();
+                receivers.remove(receiver);
+            }
+        };
+    }
+
+    /**
+     * Kafka retains every message regardless of consumers; what a group needs is a starting position.
+     * A group without committed offsets gets the current end of each partition committed, so it later
+     * resumes from here instead of from "latest at that time".
+     */
+    @Override
+    public void declareGroup(String topic, String group) {
+        topics.ensureNow(topic);
+        Duration timeout = settings.subscribeTimeout();
+        try {
+            List<TopicPartitionInfo> infos = admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic).partitions();
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            Map<TopicPartition, OffsetSpec> missing = new HashMap<>();
+            for (TopicPartitionInfo p : infos) {
+                TopicPartition tp = new TopicPartition(topic, p.partition());
+                if (committed.get(tp) == null) missing.put(tp, OffsetSpec.latest());
+            }
+            if (missing.isEmpty()) return;
+            Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
+            admin.listOffsets(missing).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .forEach((tp, r) -> start.put(tp, new OffsetAndMetadata(r.offset())));
+            admin.alterConsumerGroupOffsets(group, start).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // typically: the group has active members, which then hold positions already
+            log.debug("declareGroup({}, {}) left the group as it is: {}", topic, group, Topics.unwrap(e).toString());
+        }
+    }
+
+    /** A one-partition, one-hour-retention reply topic per instance, deleted at close; LATEST, no group. */
+    @Override
+    public ReplyInbox openReplyInbox(String suggestedTopic, Consumer<Inbound> sink) {
+        topics.createReplyTopic(suggestedTopic);
+        replyTopics.add(suggestedTopic);
+        return Transport.super.openReplyInbox(suggestedTopic, sink);
+    }
+
+    /** Replies never create topics: a closed requester's inbox stays gone. */
+    @Override
+    public CompletableFuture<PublishReceipt> sendReply(String replyAddress, Message reply) {
+        return publisher.send(replyAddress, reply, false);
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        for (KafkaReceiver r : receivers) r.close();
+        receivers.clear();
+        topics.deleteQuietly(new ArrayList<>(replyTopics), Duration.ofSeconds(5));
+        publisher.close(settings.closeTimeout());
+        admin.close(Duration.ofSeconds(5));
+    }
+
+    @Override public String toString() { return "KafkaTransport{" + settings.bootstrapServers() + "}"; }
+}
