@@ -90,6 +90,9 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
         private boolean claimed;
         private Instant firstFailure;
         private boolean settled;
+        private Message pendingDeadLetter;   // built, not yet confirmed by the broker
+        private String pendingWhy;
+        private int deadLetterFailures;
 
         Attempts(Inbound inbound, Instant firstReceived) {
             this.inbound = inbound;
@@ -98,12 +101,12 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
 
         @Override
         public Duration run() {
+            if (pendingDeadLetter != null) return publishDeadLetter();
             Message message;
             try {
                 message = inbound.message();
             } catch (InvalidEnvelopeException e) {
-                deadLetterInvalid(e);
-                return null;
+                return deadLetterInvalid(e);
             }
             IdempotencyStore store = options.idempotency();
             if (store != null && !claimed) {
@@ -149,8 +152,7 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
                     return delay;
                 }
                 releaseClaim(message);
-                deadLetter(message, error, now);
-                return null;
+                return deadLetter(message, error, now);
             }
         }
 
@@ -173,12 +175,12 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
             }
         }
 
-        private void deadLetter(Message message, Throwable error, Instant lastFailure) {
+        private Duration deadLetter(Message message, Throwable error, Instant lastFailure) {
             if (deadLetterTopic == null) {
                 log.error("Dropping {} on {} after {} attempt(s); dead-lettering is off for this subscription",
                         message.id(), topic, attempt, error);
                 settle(true);
-                return;
+                return null;
             }
             Message dead = message.toBuilder()
                     .extension(DeadLetters.ORIGINAL_TOPIC, topic)
@@ -190,10 +192,12 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
                     .extension(DeadLetters.ERROR_TYPE, error.getClass().getName())
                     .extension(DeadLetters.ERROR_MESSAGE, truncate(String.valueOf(error.getMessage())))
                     .build();
-            publishDeadLetter(dead, "after " + attempt + " attempt(s): " + error);
+            pendingDeadLetter = dead;
+            pendingWhy = "after " + attempt + " attempt(s): " + error;
+            return publishDeadLetter();
         }
 
-        private void deadLetterInvalid(InvalidEnvelopeException e) {
+        private Duration deadLetterInvalid(InvalidEnvelopeException e) {
             Instant now = Instant.now();
             Message.Builder b = Message.builder()
                     .type("dev.omnibus.InvalidEnvelope")
@@ -212,21 +216,32 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
                 log.error("Dropping invalid envelope at {} on {} (dead-lettering is off): {}", inbound.position(), topic,
                         e.getMessage());
                 settle(true);
-                return;
+                return null;
             }
-            publishDeadLetter(b.build(), "invalid envelope: " + e.getMessage());
+            pendingDeadLetter = b.build();
+            pendingWhy = "invalid envelope: " + e.getMessage();
+            return publishDeadLetter();
         }
 
-        private void publishDeadLetter(Message dead, String why) {
+        /**
+         * Publishes the pending dead letter; acknowledges the original once the broker confirmed it.
+         * On failure the lane keeps the message and tries again with backoff (1 s doubling to 30 s):
+         * giving it back to the broker instead would let later messages of its key overtake it.
+         */
+        private Duration publishDeadLetter() {
+            Message dead = pendingDeadLetter;
             try {
                 transport.send(deadLetterTopic, dead).get(DEAD_LETTER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                log.warn("Dead-lettered {} from {} to {} {}", dead.id(), topic, deadLetterTopic, why);
+                log.warn("Dead-lettered {} from {} to {} {}", dead.id(), topic, deadLetterTopic, pendingWhy);
+                pendingDeadLetter = null;
                 settle(true);
+                return null;
             } catch (Exception publishFailure) {
                 if (publishFailure instanceof InterruptedException) Thread.currentThread().interrupt();
-                log.error("Could not dead-letter {} to {}; giving it back to the broker for redelivery", dead.id(),
-                        deadLetterTopic, publishFailure);
-                settle(false);
+                Duration backoff = Duration.ofSeconds(Math.min(30, 1L << Math.min(5, deadLetterFailures++)));
+                log.error("Could not dead-letter {} to {}; holding its key and trying again in {}", dead.id(),
+                        deadLetterTopic, backoff, publishFailure);
+                return backoff;
             }
         }
 
