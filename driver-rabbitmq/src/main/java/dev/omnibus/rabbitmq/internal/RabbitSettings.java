@@ -15,7 +15,7 @@ import java.util.Set;
  * the other {@code rabbitmq.*} keys are {@link NativeSettings} for the {@code ConnectionFactory}.
  */
 public record RabbitSettings(QueueType queueType, int shards, int deliveryLimit, Duration connectTimeout,
-                             Duration recoveryInterval, long maxMessageBytes, int publisherChannels,
+                             Duration recoveryInterval, Duration confirmTimeout, long maxMessageBytes, int publisherChannels,
                              Map<String, String> nativeSettings) {
     /** RabbitMQ 3.10's default {@code max_message_size}: 128 MiB. */
     public static final long DEFAULT_MAX_MESSAGE_BYTES = 128L * 1024 * 1024;
@@ -23,7 +23,7 @@ public record RabbitSettings(QueueType queueType, int shards, int deliveryLimit,
     public static final long HARD_MAX_MESSAGE_BYTES = 512L * 1024 * 1024;
     /** The option names this driver reads (plain or with the {@code rabbitmq.} prefix). */
     public static final Set<String> DRIVER_KEYS = Set.of("queueType", "shards", "deliveryLimit", "connectTimeout",
-            "recoveryInterval", "maxMessageBytes", "publisherChannels");
+            "recoveryInterval", "confirmTimeout", "maxMessageBytes", "publisherChannels");
 
     public static RabbitSettings read(DriverConfig config) {
         Map<String, String> prefixed = new LinkedHashMap<>(config.passThrough("rabbitmq."));
@@ -38,10 +38,14 @@ public record RabbitSettings(QueueType queueType, int shards, int deliveryLimit,
         int deliveryLimit = r.intOption("deliveryLimit", 50, 0, 1_000_000);
         Duration connectTimeout = r.durationOption("connectTimeout", Duration.ofSeconds(10));
         Duration recoveryInterval = r.durationOption("recoveryInterval", Duration.ofSeconds(2));
+        Duration confirmTimeout = r.durationOption("confirmTimeout", Duration.ofSeconds(30));
+        if (confirmTimeout.isNegative() || confirmTimeout.isZero()) {
+            throw new ConfigurationException("confirmTimeout", confirmTimeout, "a positive duration such as 30s");
+        }
         long max = r.longOption("maxMessageBytes", DEFAULT_MAX_MESSAGE_BYTES, 1, HARD_MAX_MESSAGE_BYTES);
         int channels = r.intOption("publisherChannels", 4, 1, 64);
         NativeSettings.validate(prefixed);
-        return new RabbitSettings(type, shards, deliveryLimit, connectTimeout, recoveryInterval, max, channels,
+        return new RabbitSettings(type, shards, deliveryLimit, connectTimeout, recoveryInterval, confirmTimeout, max, channels,
                 Map.copyOf(prefixed));
     }
 

@@ -1,0 +1,32 @@
+package dev.omnibus.rabbitmq;
+
+import dev.omnibus.rabbitmq.internal.Connector;
+import dev.omnibus.rabbitmq.internal.RabbitSettings;
+import dev.omnibus.rabbitmq.internal.RabbitTransport;
+import dev.omnibus.spi.DriverConfig;
+import dev.omnibus.spi.MessagingDriver;
+import dev.omnibus.spi.Transport;
+
+/**
+ * The RabbitMQ driver for {@code amqp://user:password@host:5672/vhost} URLs, on amqp-client 5.x.
+ *
+ * <p>Topology: a topic is a durable topic exchange; a group is a set of durable single-active-consumer
+ * queues (quorum by default) sharding keys by hash, so one key is consumed in order; a group-less
+ * subscription is an exclusive auto-delete queue. Publishing is persistent with asynchronous publisher
+ * confirms; the wire format is the CloudEvents AMQP binding ({@code cloudEvents:} headers). Options:
+ * {@code queueType} (quorum, classic, stream), {@code shards}, {@code deliveryLimit}, {@code connectTimeout},
+ * {@code recoveryInterval}, {@code maxMessageBytes}, {@code publisherChannels}, and the native
+ * {@code rabbitmq.*} ConnectionFactory settings listed in docs/drivers/rabbitmq.md.
+ */
+public class RabbitMqDriver implements MessagingDriver {
+    @Override public String scheme() { return "amqp"; }
+
+    @Override
+    public Transport connect(DriverConfig config) {
+        RabbitSettings settings = RabbitSettings.read(config);
+        return new RabbitTransport(Connector.connect(config, settings, tls()), settings);
+    }
+
+    /** Whether connections use TLS. */
+    protected boolean tls() { return false; }
+}

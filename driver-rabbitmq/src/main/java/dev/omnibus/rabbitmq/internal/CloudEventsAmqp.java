@@ -1,0 +1,157 @@
+package dev.omnibus.rabbitmq.internal;
+
+import com.rabbitmq.client.AMQP;
+import dev.omnibus.InvalidEnvelopeException;
+import dev.omnibus.Message;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The CloudEvents AMQP protocol binding (binary content mode) on AMQP 0-9-1: every context attribute and
+ * extension is an application property (header) named {@code cloudEvents:<name>} with a string value;
+ * {@code datacontenttype} is the AMQP {@code content_type} property; the body is the data. The AMQP
+ * {@code message_id} carries the id, {@code timestamp} the time (seconds) and {@code delivery_mode} is 2
+ * (persistent). Reading also accepts the {@code cloudEvents_} prefix of the binding.
+ */
+public final class CloudEventsAmqp {
+    public static final String PREFIX = "cloudEvents:";
+    public static final String ALT_PREFIX = "cloudEvents_";
+    /** The direct reply-to pseudo queue. */
+    public static final String DIRECT_REPLY_TO = "amq.rabbitmq.reply-to";
+
+    private CloudEventsAmqp() {}
+
+    /** The AMQP properties of a message (headers carry the CloudEvents attributes). */
+    public static AMQP.BasicProperties properties(Message m, String amqpReplyTo) {
+        Map<String, Object> headers = new LinkedHashMap<>();
+        headers.put(PREFIX + "specversion", "1.0");
+        headers.put(PREFIX + "id", m.id());
+        headers.put(PREFIX + "source", m.source());
+        headers.put(PREFIX + "type", m.type());
+        headers.put(PREFIX + "time", m.time().toString());
+        if (m.subject() != null) headers.put(PREFIX + "subject", m.subject());
+        if (m.dataSchema() != null) headers.put(PREFIX + "dataschema", m.dataSchema());
+        m.extensions().forEach((k, v) -> headers.put(PREFIX + k, v));
+        return new AMQP.BasicProperties.Builder()
+                .contentType(m.dataContentType())
+                .messageId(m.id())
+                .timestamp(Date.from(m.time()))
+                .deliveryMode(2)
+                .replyTo(amqpReplyTo)
+                .headers(headers)
+                .build();
+    }
+
+    /** Rough encoded size: body plus header names and values, for the client-side size check. */
+    public static long encodedSize(Message m) {
+        long size = m.dataSize() + 200L;
+        size += m.id().length() + m.source().length() + m.type().length();
+        if (m.subject() != null) size += m.subject().length();
+        if (m.dataSchema() != null) size += m.dataSchema().length();
+        for (Map.Entry<String, String> e : m.extensions().entrySet()) {
+            size += PREFIX.length() + e.getKey().length() + e.getValue().length() * 4L + 8;
+        }
+        return size;
+    }
+
+    /** The headers rendered as strings (for errors and dead letters of foreign messages). */
+    public static Map<String, String> headersAsText(AMQP.BasicProperties p) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (p.getHeaders() != null) p.getHeaders().forEach((k, v) -> out.put(k, v == null ? "" : v.toString()));
+        if (p.getContentType() != null) out.put("content-type", p.getContentType());
+        if (p.getMessageId() != null) out.put("message-id", p.getMessageId());
+        return out;
+    }
+
+    /** The ordering key from the {@code cloudEvents:partitionkey} header, or null; never throws. */
+    public static String key(AMQP.BasicProperties p) {
+        Object v = attribute(p.getHeaders(), Message.KEY_EXTENSION);
+        return v == null ? null : v.toString();
+    }
+
+    /**
+     * Decodes a delivery. {@code amqpReplyTo} replaces a {@code replyto} extension that names the direct
+     * reply-to pseudo queue (the broker rewrote the AMQP reply_to property into the real address).
+     */
+    public static Message decode(AMQP.BasicProperties p, byte[] body) {
+        Map<String, Object> headers = p.getHeaders();
+        if (headers == null) headers = Map.of();
+        Object spec = attribute(headers, "specversion");
+        String id = text(attribute(headers, "id"));
+        String source = text(attribute(headers, "source"));
+        String type = text(attribute(headers, "type"));
+        if (spec == null || id == null || source == null || type == null) {
+            throw invalid("Not a CloudEvents message: missing application propert"
+                    + (missing(spec, id, source, type)) + " (AMQP binary mode needs cloudEvents:specversion, id, source, type)",
+                    p, body);
+        }
+        if (!"1.0".equals(spec.toString())) {
+            throw invalid("Unsupported CloudEvents specversion '" + spec + "'; Omnibus reads 1.0", p, body);
+        }
+        try {
+            Message.Builder b = Message.builder().id(id).source(source).type(type).data(body, p.getContentType());
+            for (Map.Entry<String, Object> e : headers.entrySet()) {
+                String name = attributeName(e.getKey());
+                if (name == null || e.getValue() == null) continue;
+                String value = e.getValue().toString();
+                switch (name) {
+                    case "specversion", "id", "source", "type" -> { }
+                    case "datacontenttype" -> { if (p.getContentType() == null) b.data(body, value); }
+                    case "subject" -> b.subject(value);
+                    case "dataschema" -> b.dataSchema(value);
+                    case "time" -> b.time(parseTime(value));
+                    default -> b.extension(name, value);
+                }
+            }
+            Message m = b.build();
+            String replyTo = m.extension("replyto");
+            if (DIRECT_REPLY_TO.equals(replyTo) && p.getReplyTo() != null && p.getReplyTo().startsWith(DIRECT_REPLY_TO + ".")) {
+                m = m.withExtension("replyto", p.getReplyTo());
+            }
+            return m;
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            throw invalid("Malformed CloudEvents attribute: " + e.getMessage(), p, body);
+        }
+    }
+
+    private static String missing(Object spec, String id, String source, String type) {
+        StringBuilder sb = new StringBuilder();
+        if (spec == null) sb.append(" cloudEvents:specversion");
+        if (id == null) sb.append(" cloudEvents:id");
+        if (source == null) sb.append(" cloudEvents:source");
+        if (type == null) sb.append(" cloudEvents:type");
+        String s = sb.toString().trim();
+        return (s.contains(" ") ? "ies " : "y ") + s;
+    }
+
+    private static Instant parseTime(String value) {
+        return OffsetDateTime.parse(value).toInstant();
+    }
+
+    private static InvalidEnvelopeException invalid(String reason, AMQP.BasicProperties p, byte[] body) {
+        return new InvalidEnvelopeException(reason, body, headersAsText(p));
+    }
+
+    private static Object attribute(Map<String, Object> headers, String name) {
+        if (headers == null) return null;
+        Object v = headers.get(PREFIX + name);
+        return v != null ? v : headers.get(ALT_PREFIX + name);
+    }
+
+    private static String attributeName(String header) {
+        if (header.startsWith(PREFIX)) return header.substring(PREFIX.length());
+        if (header.startsWith(ALT_PREFIX)) return header.substring(ALT_PREFIX.length());
+        return null;
+    }
+
+    private static String text(Object v) {
+        if (v == null) return null;
+        String s = v.toString();
+        return s.isEmpty() ? null : s;
+    }
+}

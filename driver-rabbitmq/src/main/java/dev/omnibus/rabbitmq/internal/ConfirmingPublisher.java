@@ -1,0 +1,148 @@
+package dev.omnibus.rabbitmq.internal;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.AlreadyClosedException;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoveryListener;
+import com.rabbitmq.client.ShutdownSignalException;
+import dev.omnibus.Position;
+import dev.omnibus.PublishException;
+import dev.omnibus.PublishReceipt;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executor;
+
+/**
+ * One channel in publisher-confirm mode. Publishing takes the channel's lock only for the
+ * {@code basicPublish} frame write; confirms arrive asynchronously on the connection thread and complete
+ * the futures (on {@code completions}, never on the I/O thread) by sequence number, {@code multiple}
+ * acks completing every outstanding publish up to the tag. A nack fails the future; losing the channel
+ * (connection loss, channel error) fails every outstanding future as indeterminate, because the broker
+ * may or may not have stored those messages, and the publisher never silently forgets one.
+ */
+final class ConfirmingPublisher {
+    private record Pending(CompletableFuture<PublishReceipt> future, String topic, String messageId, long deadlineNanos) {}
+
+    private final Channel channel;
+    private final Executor completions;
+    private final ConcurrentNavigableMap<Long, Pending> outstanding = new ConcurrentSkipListMap<>();
+    private final Duration confirmTimeout;
+
+    ConfirmingPublisher(Channel channel, Executor completions, Duration confirmTimeout) throws IOException {
+        this.channel = channel;
+        this.completions = completions;
+        this.confirmTimeout = confirmTimeout;
+        channel.confirmSelect();
+        channel.addConfirmListener((tag, multiple) -> settle(tag, multiple, null),
+                (tag, multiple) -> settle(tag, multiple, "the broker refused the message (basic.nack)"));
+        channel.addShutdownListener(this::failAll);
+        if (channel instanceof Recoverable recoverable) {
+            recoverable.addRecoveryListener(new RecoveryListener() {
+                @Override
+                public void handleRecovery(Recoverable r) {
+                    // The recovered channel numbers publishes from 1 again, and a publish racing with the
+                    // swap may have read its number from the old channel: nothing outstanding can be matched
+                    // to a confirm any more, so fail it (indeterminate) rather than leave it hanging.
+                    synchronized (ConfirmingPublisher.this) {
+                        failAll(new ShutdownSignalException(false, false, null, channel));
+                    }
+                }
+
+                @Override
+                public void handleRecoveryStarted(Recoverable r) { }
+            });
+        }
+    }
+
+    boolean isOpen() { return channel.isOpen(); }
+
+    Channel channel() { return channel; }
+
+    CompletableFuture<PublishReceipt> publish(String exchange, String routingKey, AMQP.BasicProperties props, byte[] body,
+                                              String topic, String messageId) {
+        CompletableFuture<PublishReceipt> f = new CompletableFuture<>();
+        synchronized (this) {
+            long seq = channel.getNextPublishSeqNo();
+            outstanding.put(seq, new Pending(f, topic, messageId, System.nanoTime() + confirmTimeout.toNanos()));
+            try {
+                channel.basicPublish(exchange, routingKey, false, props, body);
+            } catch (IOException | ShutdownSignalException e) {
+                outstanding.remove(seq);
+                f.completeExceptionally(new PublishException("Could not publish message " + messageId + " to '" + topic
+                        + "': RabbitMQ connection or channel unavailable (" + reason(e) + "); the message was not sent",
+                        e, false));
+            }
+        }
+        return f;
+    }
+
+    private void settle(long tag, boolean multiple, String failure) {
+        Map<Long, Pending> done = multiple ? outstanding.headMap(tag, true) : singleton(tag);
+        for (Long seq : done.keySet().toArray(new Long[0])) {
+            Pending p = outstanding.remove(seq);
+            if (p == null) continue;
+            completions.execute(() -> {
+                if (failure == null) {
+                    p.future.complete(new PublishReceipt(p.topic, p.messageId, new Position(p.topic, ""), Instant.now()));
+                } else {
+                    p.future.completeExceptionally(new PublishException("Message " + p.messageId + " to '" + p.topic
+                            + "' was not confirmed: " + failure, null, false));
+                }
+            });
+        }
+    }
+
+    private Map<Long, Pending> singleton(long tag) {
+        Pending p = outstanding.get(tag);
+        return p == null ? Map.of() : Map.of(tag, p);
+    }
+
+    /** Runs on the connection thread: no lock (a publisher may hold the channel lock in a blocked write). */
+    private void failAll(ShutdownSignalException cause) {
+        for (Long seq : outstanding.keySet().toArray(new Long[0])) {
+            Pending p = outstanding.remove(seq);
+            if (p == null) continue;
+            completions.execute(() -> p.future.completeExceptionally(new PublishException("Message " + p.messageId
+                    + " to '" + p.topic + "' is unconfirmed: the channel closed before the broker confirmed it ("
+                    + reason(cause) + "); it may or may not be stored, publish it again (consumers deduplicate by id)",
+                    cause, true)));
+        }
+    }
+
+    /**
+     * Fails publishes whose confirm is overdue (a broker that accepted the frames but never confirms, e.g. a
+     * quorum queue without a leader): indeterminate, since the broker may still store them.
+     */
+    void expire(long nowNanos) {
+        for (Map.Entry<Long, Pending> e : outstanding.entrySet()) {
+            Pending p = e.getValue();
+            if (p.deadlineNanos - nowNanos > 0) return; // sequence order is publish order: the rest are younger
+            if (outstanding.remove(e.getKey(), p)) {
+                completions.execute(() -> p.future.completeExceptionally(new PublishException("Message " + p.messageId
+                        + " to '" + p.topic + "' was not confirmed by RabbitMQ within confirmTimeout=" + confirmTimeout
+                        + "; it may or may not be stored, publish it again (consumers deduplicate by id)", null, true)));
+            }
+        }
+    }
+
+    static String reason(Exception e) {
+        if (e instanceof AlreadyClosedException ace) return "already closed: " + ace.getMessage();
+        if (e instanceof ShutdownSignalException sse && sse.getReason() == null) return "connection lost and recovered";
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    void close() {
+        try {
+            if (channel.isOpen()) channel.close();
+        } catch (Exception ignored) {
+            // closing: the shutdown listener fails what is outstanding
+        }
+    }
+}

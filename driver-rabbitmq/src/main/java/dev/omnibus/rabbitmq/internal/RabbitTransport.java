@@ -1,0 +1,324 @@
+package dev.omnibus.rabbitmq.internal;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.BuiltinExchangeType;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ShutdownSignalException;
+import dev.omnibus.BrokerUnavailableException;
+import dev.omnibus.Capability;
+import dev.omnibus.ConfigurationException;
+import dev.omnibus.Message;
+import dev.omnibus.MessageTooLargeException;
+import dev.omnibus.PublishException;
+import dev.omnibus.PublishReceipt;
+import dev.omnibus.RequestReply;
+import dev.omnibus.StartFrom;
+import dev.omnibus.spi.Inbound;
+import dev.omnibus.spi.ReceiveOptions;
+import dev.omnibus.spi.ReplyInbox;
+import dev.omnibus.spi.Transport;
+import dev.omnibus.spi.TransportSubscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The RabbitMQ transport: one AMQP connection (automatic recovery on), a small pool of confirm-mode
+ * publisher channels chosen by thread, one admin channel for declarations, one channel per
+ * subscription, and a direct reply-to channel for requests. See docs/drivers/rabbitmq.md.
+ */
+public final class RabbitTransport implements Transport {
+    private static final Logger log = LoggerFactory.getLogger(RabbitTransport.class);
+
+    private final Connection connection;
+    private final RabbitSettings settings;
+    private final ExecutorService completionThread;
+    private final ScheduledExecutorService sweeper;
+    private final Executor completions;
+    private final ConfirmingPublisher[] publishers;
+    private final Set<String> declaredTopics = ConcurrentHashMap.newKeySet();
+    private final Object adminLock = new Object();
+    private Channel admin;
+    private volatile DirectReplyInbox replyInbox;
+    private volatile boolean closed;
+
+    public RabbitTransport(Connection connection, RabbitSettings settings) {
+        this.connection = connection;
+        this.settings = settings;
+        this.completionThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "omnibus-rabbitmq-confirms");
+            t.setDaemon(true);
+            return t;
+        });
+        this.completions = task -> {
+            try {
+                completionThread.execute(task);
+            } catch (RejectedExecutionException e) {
+                task.run(); // closing: complete on the caller's thread rather than never
+            }
+        };
+        this.publishers = new ConfirmingPublisher[settings.publisherChannels()];
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "omnibus-rabbitmq-confirm-timeout");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = Math.max(50, Math.min(1_000, settings.confirmTimeout().toMillis() / 4));
+        sweeper.scheduleWithFixedDelay(this::expireOverdueConfirms, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    private void expireOverdueConfirms() {
+        long now = System.nanoTime();
+        synchronized (publishers) {
+            for (ConfirmingPublisher p : publishers) if (p != null) p.expire(now);
+        }
+        DirectReplyInbox inbox = replyInbox;
+        if (inbox != null) inbox.publisher().expire(now);
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        Set<Capability> c = EnumSet.of(Capability.DURABLE, Capability.PER_KEY_ORDERING, Capability.REQUEST_REPLY);
+        if (settings.queueType() == QueueType.STREAM) {
+            c.add(Capability.REPLAY);
+        } else {
+            c.add(Capability.CONSUMER_GROUPS);
+        }
+        return c;
+    }
+
+    // ---------------------------------------------------------------------------------------------- publish
+
+    @Override
+    public CompletableFuture<PublishReceipt> send(String topic, Message message) {
+        if (closed) return CompletableFuture.failedFuture(new PublishException("RabbitMQ transport is closed", null));
+        long size = CloudEventsAmqp.encodedSize(message);
+        if (size > settings.maxMessageBytes()) {
+            return CompletableFuture.failedFuture(new MessageTooLargeException(topic, size, settings.maxMessageBytes(),
+                    "raise the maxMessageBytes option and the broker's max_message_size together (RabbitMQ 3.10 default "
+                            + RabbitSettings.DEFAULT_MAX_MESSAGE_BYTES + ", at most " + RabbitSettings.HARD_MAX_MESSAGE_BYTES + ")"));
+        }
+        try {
+            ensureTopic(topic);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e instanceof PublishException ? e
+                    : new PublishException("Could not declare exchange '" + topic + "': " + e.getMessage(), e));
+        }
+        String routingKey = Topology.routingKey(message.key());
+        DirectReplyInbox inbox = replyInbox;
+        if (inbox != null && CloudEventsAmqp.DIRECT_REPLY_TO.equals(message.extension(RequestReply.REPLY_TO))) {
+            // direct reply-to: the request must leave on the channel that consumes amq.rabbitmq.reply-to
+            AMQP.BasicProperties props = CloudEventsAmqp.properties(message, CloudEventsAmqp.DIRECT_REPLY_TO);
+            return inbox.publisher().publish(Topology.exchange(topic), routingKey, props, message.data(), topic, message.id());
+        }
+        return publisher().publish(Topology.exchange(topic), routingKey, CloudEventsAmqp.properties(message, null),
+                message.data(), topic, message.id());
+    }
+
+    @Override
+    public CompletableFuture<PublishReceipt> sendReply(String replyAddress, Message reply) {
+        if (replyAddress == null || !replyAddress.startsWith(CloudEventsAmqp.DIRECT_REPLY_TO + ".")) {
+            return send(replyAddress, reply); // an inbox topic of another kind of requester
+        }
+        if (closed) return CompletableFuture.failedFuture(new PublishException("RabbitMQ transport is closed", null));
+        long size = CloudEventsAmqp.encodedSize(reply);
+        if (size > settings.maxMessageBytes()) {
+            return CompletableFuture.failedFuture(new MessageTooLargeException(replyAddress, size, settings.maxMessageBytes(),
+                    "raise the maxMessageBytes option and the broker's max_message_size together"));
+        }
+        return publisher().publish("", replyAddress, CloudEventsAmqp.properties(reply, null), reply.data(), replyAddress,
+                reply.id());
+    }
+
+    private ConfirmingPublisher publisher() {
+        int i = (int) Math.floorMod(Thread.currentThread().getId(), (long) publishers.length);
+        synchronized (publishers) {
+            ConfirmingPublisher p = publishers[i];
+            if (p == null || (!p.isOpen() && connection.isOpen())) {
+                try {
+                    p = new ConfirmingPublisher(connection.createChannel(), completions, settings.confirmTimeout());
+                } catch (IOException | ShutdownSignalException e) {
+                    if (p != null) return p; // its publish fails with the reason
+                    throw new BrokerUnavailableException("Could not open a RabbitMQ channel: " + e.getMessage(), e);
+                }
+                publishers[i] = p;
+            }
+            return p;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- topology
+
+    /** Declares the topic's exchange (and its stream in stream mode) once per transport. */
+    private void ensureTopic(String topic) {
+        if (declaredTopics.contains(topic)) return;
+        admin(ch -> {
+            ch.exchangeDeclare(Topology.exchange(topic), BuiltinExchangeType.TOPIC, true);
+            if (settings.queueType() == QueueType.STREAM) {
+                String stream = Topology.stream(topic);
+                ch.queueDeclare(stream, true, false, false, Topology.streamArguments());
+                ch.queueBind(stream, Topology.exchange(topic), Topology.ALL);
+            }
+            return null;
+        }, "declare exchange '" + topic + "'");
+        declaredTopics.add(topic);
+    }
+
+    @Override
+    public void declareGroup(String topic, String group) {
+        ensureTopic(topic);
+        if (settings.queueType() != QueueType.STREAM) declareGroupQueues(topic, group);
+    }
+
+    private List<String> declareGroupQueues(String topic, String group) {
+        List<String> queues = Topology.groupQueues(topic, group, settings.shards());
+        String dlx = topic + ".dlq";
+        admin(ch -> {
+            boolean limit = settings.queueType() == QueueType.QUORUM && settings.deliveryLimit() > 0;
+            if (limit) ch.exchangeDeclare(dlx, BuiltinExchangeType.TOPIC, true);
+            Map<String, Object> args = Topology.groupQueueArguments(settings.queueType(), settings.deliveryLimit(), dlx);
+            for (int i = 0; i < queues.size(); i++) {
+                ch.queueDeclare(queues.get(i), true, false, false, args);
+                for (String key : Topology.bindingKeys(i, queues.size())) {
+                    ch.queueBind(queues.get(i), Topology.exchange(topic), key);
+                }
+            }
+            return null;
+        }, "declare the queues of group '" + group + "' on topic '" + topic + "'");
+        return queues;
+    }
+
+    private interface AdminAction<T> { T run(Channel channel) throws IOException; }
+
+    private <T> T admin(AdminAction<T> action, String what) {
+        synchronized (adminLock) {
+            try {
+                if (admin == null || !admin.isOpen()) admin = connection.createChannel();
+                return action.run(admin);
+            } catch (IOException | ShutdownSignalException e) {
+                String reason = reason(e);
+                if (reason.contains("PRECONDITION_FAILED")) {
+                    throw new ConfigurationException("RabbitMQ refused to " + what + " (" + reason + "): it already exists"
+                            + " with other settings (queueType, shards, deliveryLimit or exchange type). Use the settings it"
+                            + " was created with, or delete it.", e);
+                }
+                throw new BrokerUnavailableException("RabbitMQ could not " + what + ": " + reason, e);
+            }
+        }
+    }
+
+    private static String reason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ShutdownSignalException sse && sse.getReason() != null) return sse.getReason().toString();
+        }
+        return String.valueOf(e.getMessage());
+    }
+
+    // ---------------------------------------------------------------------------------------------- consume
+
+    @Override
+    public TransportSubscription receive(String topic, ReceiveOptions options, Consumer<Inbound> sink) {
+        ensureTopic(topic);
+        Channel ch;
+        try {
+            ch = connection.createChannel();
+        } catch (IOException | ShutdownSignalException e) {
+            throw new BrokerUnavailableException("Could not open a RabbitMQ channel for " + topic + ": " + reason(e), e);
+        }
+        try {
+            List<String> queues;
+            Map<String, Object> consumerArgs = Map.of();
+            if (settings.queueType() == QueueType.STREAM) {
+                queues = List.of(Topology.stream(topic));
+                consumerArgs = Map.of("x-stream-offset", options.startFrom() == StartFrom.EARLIEST ? "first" : "next");
+            } else if (options.group() == null) {
+                String q = ch.queueDeclare("", false, true, true, null).getQueue();
+                ch.queueBind(q, Topology.exchange(topic), Topology.ALL);
+                queues = List.of(q);
+            } else {
+                queues = declareGroupQueues(topic, options.group());
+            }
+            int prefetch = (int) Math.min(65_535, Math.max(1, (options.maxInFlight() + queues.size() - 1) / queues.size()));
+            ch.basicQos(prefetch);
+            RabbitSubscription s = new RabbitSubscription(ch, sink, Math.max(1, options.maxInFlight()),
+                    topic + (options.group() == null ? "" : "|" + options.group()));
+            s.consume(queues, consumerArgs);
+            return s;
+        } catch (IOException | ShutdownSignalException e) {
+            closeQuietly(ch);
+            throw new BrokerUnavailableException("Could not subscribe to '" + topic + "': " + reason(e), e);
+        } catch (RuntimeException e) {
+            closeQuietly(ch);
+            throw e;
+        }
+    }
+
+    @Override
+    public ReplyInbox openReplyInbox(String suggestedTopic, Consumer<Inbound> sink) {
+        synchronized (this) {
+            if (replyInbox == null) {
+                try {
+                    replyInbox = new DirectReplyInbox(new ConfirmingPublisher(connection.createChannel(), completions, settings.confirmTimeout()), sink);
+                } catch (IOException | ShutdownSignalException e) {
+                    throw new BrokerUnavailableException("Could not consume " + CloudEventsAmqp.DIRECT_REPLY_TO + ": "
+                            + reason(e), e);
+                }
+            }
+            return new ReplyInbox(CloudEventsAmqp.DIRECT_REPLY_TO, replyInbox);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- misc
+
+    @Override public long maxMessageBytes() { return settings.maxMessageBytes(); }
+
+    @Override
+    public String brokerDescription() {
+        Object product = connection.getServerProperties().get("product");
+        Object version = connection.getServerProperties().get("version");
+        return (product == null ? "RabbitMQ" : product.toString()) + (version == null ? "" : " " + version)
+                + " (queueType=" + settings.queueType().argument() + ", shards=" + settings.shards() + ")";
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        DirectReplyInbox inbox = replyInbox;
+        if (inbox != null) inbox.close();
+        try {
+            if (connection.isOpen()) connection.close(5_000);
+        } catch (IOException | RuntimeException e) {
+            log.debug("Closing RabbitMQ connection: {}", e.toString());
+            connection.abort(1_000);
+        } finally {
+            sweeper.shutdownNow();
+            completionThread.shutdown();
+        }
+    }
+
+    private static void closeQuietly(Channel ch) {
+        try {
+            if (ch.isOpen()) ch.close();
+        } catch (Exception ignored) {
+            // best effort
+        }
+    }
+
+    @Override public String toString() { return "RabbitTransport{" + settings.queueType() + ", shards=" + settings.shards() + "}"; }
+}
