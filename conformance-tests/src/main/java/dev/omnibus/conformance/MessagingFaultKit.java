@@ -110,6 +110,10 @@ public abstract class MessagingFaultKit extends BrokerKit {
             recover.run();
             faultEnded.set(Instant.now());
             eventually().until(() -> recoveredAt.get() != null);
+            // recovery means new publishes are acknowledged and delivered again, not just the backlog
+            long ackedAtRecovery = h.verdict(g).acknowledged();
+            eventually().untilAsserted(() -> assertThat(h.verdict(g).acknowledged())
+                    .as("publishes acknowledged after the fault, %s", h.verdict(g)).isGreaterThan(ackedAtRecovery + 100));
             long before = h.receivedUnique(g);
             eventually().until(() -> h.receivedUnique(g) > before + 50);
         }
