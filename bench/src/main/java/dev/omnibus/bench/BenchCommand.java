@@ -1,0 +1,89 @@
+package dev.omnibus.bench;
+
+import dev.omnibus.bench.internal.BenchRun;
+import dev.omnibus.bench.internal.BrokerTarget;
+import dev.omnibus.bench.internal.Charts;
+import dev.omnibus.bench.internal.InvalidWorkloadException;
+import dev.omnibus.bench.internal.ResultWriter;
+import dev.omnibus.bench.internal.RunResult;
+import dev.omnibus.bench.internal.WorkloadLoader;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ./omnibus bench}: Omnibus against the native client of one broker, interleaved legs in one
+ * process, with the Omnibus/native ratio of every figure. Writes {@code result.json},
+ * {@code result.md}, {@code latency.png} and {@code throughput.png} to {@code --out}. Exit code 0 when
+ * the run completed (the targets are reported, not enforced), 2 for bad arguments, 1 for a failed run.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Benchmark Omnibus against the native client of a broker: alternating native and Omnibus legs",
+                "(a warm-up pair, then --pairs measured pairs) against one broker in one process.",
+                "Shipped workloads: 1kb-max-rate, 1kb-fixed-rate, 100b-many-keys (or a YAML file)."})
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--broker", required = true, description = "kafka, pulsar, rabbitmq or memory")
+    String broker;
+
+    @Option(names = "--workload", defaultValue = "1kb-fixed-rate", description = "shipped workload name or YAML file (default: ${DEFAULT-VALUE})")
+    String workload;
+
+    @Option(names = "--url", description = "use this running broker instead of starting a local one")
+    String url;
+
+    @Option(names = "--out", description = "output directory (default: bench/results/<timestamp>)")
+    Path out;
+
+    @Option(names = "--pairs", defaultValue = "3", description = "measured native/Omnibus pairs after the warm-up pair (default: ${DEFAULT-VALUE})")
+    int pairs;
+
+    @Option(names = "--note", description = "a line written above the results, e.g. about the machine's load")
+    String note;
+
+    @Override
+    public Integer call() throws Exception {
+        Workload w;
+        try {
+            w = WorkloadLoader.load(workload);
+        } catch (InvalidWorkloadException e) {
+            System.err.println("bench: " + e.getMessage());
+            return 2;
+        }
+        if (pairs < 1) {
+            System.err.println("bench: --pairs must be at least 1, got " + pairs);
+            return 2;
+        }
+        Path dir = out != null ? out : Path.of("bench", "results",
+                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + broker + "-" + w.name());
+        System.out.printf("bench: %s on %s, %d measured pairs after a warm-up pair; results in %s%n", w.name(), broker, pairs, dir);
+        BrokerTarget target;
+        try {
+            target = BrokerTarget.open(broker, url);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            return 2;
+        }
+        try (target) {
+            System.out.println("bench: broker at " + target.url().replaceAll("://([^:/@]+):[^@/]*@", "://$1:****@"));
+            RunResult result = new BenchRun(target, w, pairs, System.out).run();
+            ResultWriter.write(result, dir, note);
+            Charts.write(result, dir);
+            System.out.println();
+            System.out.println("Omnibus / native, " + broker + ", " + w.name() + " (ratio = median of per-pair ratios):");
+            System.out.print(ResultWriter.table(result));
+            System.out.println("Wrote " + dir.resolve("result.json") + ", result.md, latency.png, throughput.png");
+            return 0;
+        }
+    }
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new BenchCommand()).execute(args);
+        System.exit(code);
+    }
+}

@@ -1,0 +1,70 @@
+package dev.omnibus.bench.internal;
+
+import dev.omnibus.bench.Workload;
+
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * A whole run in one process against one broker: a warm-up pair (native, Omnibus; not compared), then
+ * {@code pairs} measured pairs, alternating native and Omnibus legs (A/B/A/B…). Every leg gets a fresh
+ * client and a fresh topic. Progress goes to {@code out} about once a second.
+ */
+public final class BenchRun {
+    private final BrokerTarget target;
+    private final Workload workload;
+    private final int pairs;
+    private final PrintStream out;
+
+    public BenchRun(BrokerTarget target, Workload workload, int pairs, PrintStream out) {
+        if (pairs < 1) throw new IllegalArgumentException("pairs must be at least 1, got " + pairs);
+        this.target = target;
+        this.workload = workload;
+        this.pairs = pairs;
+        this.out = out;
+    }
+
+    public RunResult run() throws Exception {
+        Instant started = Instant.now();
+        String runId = UUID.randomUUID().toString().substring(0, 8);
+        String description = target.describe();
+        List<LegResult> legs = new ArrayList<>();
+        LegRunner runner = new LegRunner(workload);
+        int total = 2 * (pairs + 1);
+        String nativeDescription = null, omnibusDescription = null;
+        for (int pair = 0, leg = 1; pair <= pairs; pair++) {
+            for (String kind : List.of("native", "omnibus")) {
+                BenchClient client = kind.equals("native") ? target.nativeClient() : target.omnibusClient(workload);
+                if (kind.equals("native")) nativeDescription = client.description(); else omnibusDescription = client.description();
+                String topic = "bench-" + runId + "-" + leg + "-" + kind;
+                String label = String.format(Locale.ROOT, "leg %d/%d %-7s %s", leg, total, kind,
+                        pair == 0 ? "warm-up" : "pair " + pair);
+                long legStart = System.nanoTime();
+                LegResult result;
+                try {
+                    result = runner.run(client, topic, pair, p -> out.printf(Locale.ROOT,
+                            "  %s  %-7s %3ds  sent %,d  confirmed %,d  received %,d%n", label, p.phase(),
+                            (System.nanoTime() - legStart) / 1_000_000_000L, p.sent(), p.acked(), p.received()));
+                } finally {
+                    client.close();
+                }
+                legs.add(result);
+                out.printf(Locale.ROOT, "%s: publish %,.0f msg/s, consume %,.0f msg/s, publish p99 %.3f ms, e2e p50 %.3f / p99 %.3f ms, alloc %s B/msg%n",
+                        label, result.publishRate(), result.consumeRate(), LegResult.percentileMs(result.publishLatency(), 99),
+                        LegResult.percentileMs(result.endToEndLatency(), 50), LegResult.percentileMs(result.endToEndLatency(), 99),
+                        ResultWriter.fmt(result.allocBytesPerMessage()));
+                leg++;
+            }
+        }
+        return new RunResult(target.broker(), description, redact(target.url()), nativeDescription, omnibusDescription,
+                workload, started, Instant.now(), List.copyOf(legs), Comparison.of(legs));
+    }
+
+    private static String redact(String url) {
+        return url.replaceAll("://([^:/@]+):[^@/]*@", "://$1:****@");
+    }
+}

@@ -1,0 +1,106 @@
+package dev.omnibus.bench.internal;
+
+import dev.omnibus.bench.Workload;
+import dev.omnibus.conformance.BrokerFixture;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The broker of a run and the two clients compared on it. Without a URL, the same local process
+ * fixture the driver test suites use is started (found by class name, like {@code evaluate --local})
+ * and stopped at {@link #close()}; {@code memory} needs no process.
+ */
+public final class BrokerTarget implements AutoCloseable {
+    /** Brokers the harness knows. */
+    public static final List<String> BROKERS = List.of("memory", "kafka", "pulsar", "rabbitmq");
+    /** Brokers with a native client implemented in this build. */
+    public static final List<String> IMPLEMENTED = List.of("memory", "kafka", "pulsar", "rabbitmq");
+
+    private static final Map<String, String> FIXTURES = Map.of(
+            "kafka", "dev.omnibus.conformance.fixtures.KafkaProcessBroker",
+            "pulsar", "dev.omnibus.conformance.fixtures.PulsarProcessBroker",
+            "rabbitmq", "dev.omnibus.conformance.fixtures.RabbitMqProcessBroker");
+
+    private final String broker;
+    private final String url;
+    private final Map<String, String> fixtureOptions;
+    private final BrokerFixture fixture;
+
+    private BrokerTarget(String broker, String url, Map<String, String> fixtureOptions, BrokerFixture fixture) {
+        this.broker = broker;
+        this.url = url;
+        this.fixtureOptions = fixtureOptions;
+        this.fixture = fixture;
+    }
+
+    /** Starts (or names) the broker; {@code url} may be {@code null} to start a local one. */
+    public static BrokerTarget open(String broker, String url) throws Exception {
+        if (!BROKERS.contains(broker)) {
+            throw new IllegalArgumentException("Unknown broker '" + broker + "'; choose one of " + BROKERS);
+        }
+        if (!IMPLEMENTED.contains(broker)) {
+            throw new IllegalArgumentException("The " + broker + " native leg is not implemented in this build yet; "
+                    + "available: " + IMPLEMENTED);
+        }
+        if (broker.equals("memory")) {
+            return new BrokerTarget(broker, url != null ? url : "memory://bench-" + UUID.randomUUID(), Map.of(), null);
+        }
+        if (url != null) return new BrokerTarget(broker, url, Map.of(), null);
+        BrokerFixture fixture;
+        try {
+            fixture = (BrokerFixture) Class.forName(FIXTURES.get(broker)).getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("Cannot create the local " + broker + " broker fixture " + FIXTURES.get(broker)
+                    + ": " + e + "; pass --url to use a running broker", e);
+        }
+        try {
+            fixture.start();
+        } catch (Exception e) {
+            fixture.close();
+            throw e;
+        }
+        return new BrokerTarget(broker, fixture.url(), Map.copyOf(fixture.options()), fixture);
+    }
+
+    public String broker() { return broker; }
+
+    public String url() { return url; }
+
+    /** A fresh native client for one leg. */
+    public BenchClient nativeClient() {
+        return switch (broker) {
+            case "memory" -> new MemoryTransportClient(URI.create(url).getAuthority());
+            case "kafka" -> new KafkaNativeClient(URI.create(url).getAuthority());
+            case "pulsar" -> new PulsarNativeClient(url);
+            case "rabbitmq" -> new RabbitMqNativeClient(url);
+            default -> throw new IllegalStateException("no native client for " + broker);
+        };
+    }
+
+    /** A fresh Omnibus client for one leg, with the settings that match the native side. */
+    public BenchClient omnibusClient(Workload w) {
+        Map<String, String> options = new LinkedHashMap<>(fixtureOptions);
+        if (broker.equals("kafka")) options.put("partitions", Integer.toString(w.partitions()));
+        if (broker.equals("rabbitmq")) options.put("shards", "1"); // one quorum queue per group, as the native side
+        return new OmnibusClient(url, options);
+    }
+
+    /** The broker as the Omnibus driver describes it. */
+    public String describe() {
+        try (dev.omnibus.Messaging m = dev.omnibus.Messaging.connect(
+                dev.omnibus.MessagingConfig.builder(url).options(fixtureOptions).build())) {
+            return m.brokerDescription();
+        } catch (RuntimeException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        if (fixture != null) fixture.close();
+    }
+}

@@ -1,0 +1,73 @@
+package dev.omnibus.bench.internal;
+
+import dev.omnibus.Message;
+import dev.omnibus.Messaging;
+import dev.omnibus.MessagingConfig;
+import dev.omnibus.RetryPolicy;
+import dev.omnibus.SubscribeOptions;
+import dev.omnibus.Subscription;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Omnibus side, the same for every broker: {@link Messaging#publish} and
+ * {@link Messaging#subscribe} with a group, per-key ordering and {@code concurrency} workers. One
+ * {@link Messaging} connection per producer and one per consumer, like the native side's clients.
+ */
+final class OmnibusClient implements BenchClient {
+    static final String TYPE = "dev.omnibus.bench.Payload";
+
+    private final String url;
+    private final Map<String, String> options;
+    private final List<Messaging> connections = new ArrayList<>();
+
+    OmnibusClient(String url, Map<String, String> options) {
+        this.url = url;
+        this.options = Map.copyOf(options);
+    }
+
+    @Override public String kind() { return "omnibus"; }
+
+    @Override public String description() { return "Omnibus Messaging.publish / subscribe(group, concurrency)"; }
+
+    private synchronized Messaging connect() {
+        Messaging m = Messaging.connect(MessagingConfig.builder(url).options(options).build());
+        connections.add(m);
+        return m;
+    }
+
+    /** The driver creates topics itself (with the {@code partitions} option where it has one). */
+    @Override public void createTopic(String topic, int partitions) {}
+
+    @Override
+    public Publisher publisher(String topic) {
+        Messaging m = connect();
+        return new Publisher() {
+            @Override
+            public void send(String key, byte[] payload, Ack ack) {
+                Message.Builder b = Message.builder().type(TYPE).data(payload, "application/octet-stream");
+                if (key != null) b.key(key);
+                m.publish(topic, b.build()).whenComplete((receipt, error) -> ack.done(error));
+            }
+
+            @Override public void close() {}
+        };
+    }
+
+    @Override
+    public AutoCloseable subscribe(String topic, String group, int concurrency, int maxInFlight, Sink sink) {
+        Messaging m = connect();
+        Subscription s = m.subscribe(topic, SubscribeOptions.group(group).concurrency(concurrency).maxInFlight(maxInFlight)
+                        .retry(RetryPolicy.none()).noDeadLetter(),
+                d -> sink.received(d.key(), d.message().dataBuffer().getLong(0)));
+        return s::close;
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Messaging m : connections) m.close();
+        connections.clear();
+    }
+}

@@ -1,0 +1,74 @@
+package dev.omnibus.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.omnibus.bench.internal.BenchRun;
+import dev.omnibus.bench.internal.BrokerTarget;
+import dev.omnibus.bench.internal.Charts;
+import dev.omnibus.bench.internal.LegResult;
+import dev.omnibus.bench.internal.ResultWriter;
+import dev.omnibus.bench.internal.RunResult;
+import dev.omnibus.bench.internal.WorkloadLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A tiny real run on the in-memory broker: asserts the structure of what comes out, never speed. */
+class MemoryBenchRunTest {
+    private static final String TINY = """
+            name: tiny
+            messageSize: 64
+            keys: 8
+            consumerConcurrency: 2
+            rate: 200
+            warmup: 0s
+            duration: 1s
+            """;
+
+    @Test
+    void alternatesLegsAndComparesEveryFigure(@TempDir Path dir) throws Exception {
+        Workload w = WorkloadLoader.parse(TINY, "tiny");
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        RunResult r;
+        try (BrokerTarget target = BrokerTarget.open("memory", null)) {
+            r = new BenchRun(target, w, 1, new PrintStream(progress, true)).run();
+        }
+        assertThat(r.legs()).extracting(LegResult::kind).containsExactly("native", "omnibus", "native", "omnibus");
+        assertThat(r.legs()).extracting(LegResult::pair).containsExactly(0, 0, 1, 1);
+        assertThat(r.legs()).extracting(LegResult::topic).doesNotHaveDuplicates();
+        for (LegResult leg : r.legs()) {
+            assertThat(leg.acked()).as("confirmed publishes of " + leg.topic()).isPositive();
+            assertThat(leg.received()).as("every confirmed message handled").isGreaterThanOrEqualTo(leg.acked());
+            assertThat(leg.errors()).isZero();
+            assertThat(leg.outOfOrder()).as("per-key order").isZero();
+        }
+        assertThat(r.comparison()).allSatisfy(row -> assertThat(row.pairRatios()).hasSize(1));
+        assertThat(progress.toString()).contains("leg 1/4 native").contains("leg 4/4 omnibus");
+
+        ResultWriter.write(r, dir, null);
+        Charts.write(r, dir);
+        JsonNode json = new ObjectMapper().readTree(dir.resolve("result.json").toFile());
+        assertThat(json.get("figures").get(0).has("ratio")).isTrue();
+        assertThat(Files.size(dir.resolve("latency.png"))).isPositive();
+        assertThat(Files.size(dir.resolve("throughput.png"))).isPositive();
+    }
+
+    @Test
+    void commandRejectsAnUnknownWorkloadWithExitCode2() {
+        int code = new CommandLine(new BenchCommand()).execute("--broker", "memory", "--workload", "nope");
+        assertThat(code).isEqualTo(2);
+    }
+
+    @Test
+    void commandRejectsAnUnknownBroker() {
+        int code = new CommandLine(new BenchCommand()).execute("--broker", "activemq", "--workload", "1kb-fixed-rate");
+        assertThat(code).isEqualTo(2);
+    }
+}
