@@ -65,6 +65,12 @@ abstract class OutboxScenarios {
         cleanUpBroker(topic);
     }
 
+    /**
+     * Whether the broker counts deliveries across consumers of a group (RabbitMQ, Pulsar, memory do;
+     * Kafka keeps no count, so a handover to another consumer shows deliveryCount 1 there).
+     */
+    boolean brokerCountsRedeliveries() { return true; }
+
     /** Removes what the test left on a shared broker (queues, exchanges of {@code topic} and {@code topic.dlq}). */
     void cleanUpBroker(String topic) {}
 
@@ -337,7 +343,7 @@ abstract class OutboxScenarios {
         // waits on the claim row until a's transaction ends, then skips or applies
         subs.get(0).close(Duration.ofMillis(300));
         releaseA.countDown();
-        await().atMost(BOUND).until(() -> redelivered.get() >= 1
+        await().atMost(BOUND).until(() -> (redelivered.get() >= 1 || !brokerCountsRedeliveries())
                 && db.count("SELECT count(DISTINCT message_id) FROM " + effects) == messages.size()
                 && db.count("SELECT count(*) FROM " + idem) == messages.size()
                 && returned.get() >= 2 * messages.size() - 1);
