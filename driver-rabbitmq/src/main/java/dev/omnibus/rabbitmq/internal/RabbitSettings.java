@@ -6,7 +6,6 @@ import dev.omnibus.spi.DriverConfig;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -32,7 +31,11 @@ public record RabbitSettings(QueueType queueType, int shards, int deliveryLimit,
             String v = prefixed.remove(key);
             if (v != null) aliases.put(key, v);
         }
-        OptionReader r = new OptionReader(config, aliases);
+        // A plain key (read through config, so it counts as supported) wins over its rabbitmq.-prefixed alias;
+        // both are then parsed by DriverConfig's own typed getters.
+        Map<String, String> merged = new LinkedHashMap<>(aliases);
+        for (String key : DRIVER_KEYS) config.option(key).ifPresent(v -> merged.put(key, v));
+        DriverConfig r = new DriverConfig(config.scheme(), config.authority(), null, null, config.path(), merged);
         QueueType type = r.enumOption("queueType", QueueType.class, QueueType.QUORUM);
         int shards = r.intOption("shards", 4, 1, Topology.BUCKETS);
         int deliveryLimit = r.intOption("deliveryLimit", 50, 0, 1_000_000);
@@ -47,37 +50,5 @@ public record RabbitSettings(QueueType queueType, int shards, int deliveryLimit,
         NativeSettings.validate(prefixed);
         return new RabbitSettings(type, shards, deliveryLimit, connectTimeout, recoveryInterval, confirmTimeout, max, channels,
                 Map.copyOf(prefixed));
-    }
-
-    /** Reads a plain key through the DriverConfig (so it counts as supported), else its prefixed alias. */
-    private record OptionReader(DriverConfig config, Map<String, String> aliases) {
-        private Optional<String> raw(String key) {
-            Optional<String> plain = config.option(key);
-            return plain.isPresent() ? plain : Optional.ofNullable(aliases.get(key));
-        }
-
-        int intOption(String key, int dflt, int min, int max) { return (int) longOption(key, dflt, min, max); }
-
-        long longOption(String key, long dflt, long min, long max) {
-            Optional<String> v = raw(key);
-            if (v.isEmpty()) return dflt;
-            try {
-                long n = Long.parseLong(v.get().trim());
-                if (n < min || n > max) throw new NumberFormatException();
-                return n;
-            } catch (NumberFormatException e) {
-                throw new ConfigurationException(key, v.get(), "an integer from " + min + " to " + max);
-            }
-        }
-
-        Duration durationOption(String key, Duration dflt) {
-            if (config.option(key).isPresent() || !aliases.containsKey(key)) return config.durationOption(key, dflt);
-            return new DriverConfig("amqp", "", null, null, "", Map.of(key, aliases.get(key))).durationOption(key, dflt);
-        }
-
-        <E extends Enum<E>> E enumOption(String key, Class<E> type, E dflt) {
-            if (config.option(key).isPresent() || !aliases.containsKey(key)) return config.enumOption(key, type, dflt);
-            return new DriverConfig("amqp", "", null, null, "", Map.of(key, aliases.get(key))).enumOption(key, type, dflt);
-        }
     }
 }
