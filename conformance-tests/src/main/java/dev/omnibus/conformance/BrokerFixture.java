@@ -1,5 +1,7 @@
 package dev.omnibus.conformance;
 
+import dev.omnibus.conformance.faults.TcpProxy;
+
 import java.util.Map;
 import java.util.Optional;
 
@@ -32,6 +34,15 @@ public interface BrokerFixture extends AutoCloseable {
 
     /** Start the broker again after {@link #kill()} or {@link #stop()}, same ports and data; returns when ready. */
     default void restart() { throw new UnsupportedOperationException(name() + " cannot restart its broker"); }
+
+    /**
+     * The TCP proxy that every client connection made with {@link #url()} and {@link #options()} goes
+     * through, when the fixture routes clients through one (the broker advertises the proxy's port, so
+     * redirects and metadata lookups come back through it too). The fault kit's connection-cut and
+     * connection-freeze tests use it and are skipped when it is empty. Broker-internal traffic
+     * (controller, replication) does not go through it.
+     */
+    default Optional<TcpProxy> clientProxy() { return Optional.empty(); }
 
     /** A native publisher for bytes that are NOT an Omnibus envelope (interop and bad-input tests). */
     default Optional<ForeignPublisher> foreignPublisher() { return Optional.empty(); }

@@ -1,6 +1,7 @@
 package dev.omnibus.pulsar;
 
 import dev.omnibus.conformance.BrokerFixture;
+import dev.omnibus.conformance.ForwardingBrokerFixture;
 import dev.omnibus.conformance.fixtures.PulsarProcessBroker;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
@@ -44,7 +45,7 @@ final class PulsarFixtures {
     private static BrokerFixture choose() {
         String url = System.getenv("OMNIBUS_PULSAR_URL");
         if (url != null && !url.isBlank()) return new External(url, System.getenv("OMNIBUS_PULSAR_ADMIN_URL"));
-        if (PulsarProcessBroker.available()) return new PulsarProcessBroker();
+        if (PulsarProcessBroker.available()) return new PulsarProcessBroker().routeClientsThroughProxy();
         if (DockerClientFactory.instance().isDockerAvailable()) return new Container();
         throw new IllegalStateException("No Pulsar broker: set OMNIBUS_PULSAR_URL, or build the process fixture's "
                 + "classpath with 'mvn -pl brokers/pulsar install', or provide a Docker engine");
@@ -62,17 +63,10 @@ final class PulsarFixtures {
     }
 
     /** Delegates to the chosen broker; close() leaves it running for the next test class. */
-    private record Shared(BrokerFixture delegate) implements BrokerFixture {
-        @Override public String name() { return delegate.name(); }
-        @Override public void start() throws Exception { delegate.start(); }
-        @Override public String url() { return delegate.url(); }
-        @Override public Map<String, String> options() { return delegate.options(); }
-        @Override public boolean supportsRestart() { return delegate.supportsRestart(); }
-        @Override public void kill() { delegate.kill(); }
-        @Override public void stop() { delegate.stop(); }
-        @Override public void restart() { delegate.restart(); }
+    private static final class Shared extends ForwardingBrokerFixture {
+        Shared(BrokerFixture delegate) { super(delegate); }
         @Override public Optional<ForeignPublisher> foreignPublisher() {
-            return Optional.of((topic, key, payload, headers) -> publishForeign(delegate, topic, key, payload, headers));
+            return Optional.of((topic, key, payload, headers) -> publishForeign(delegate(), topic, key, payload, headers));
         }
         @Override public void close() { /* shared: closed at JVM exit */ }
     }

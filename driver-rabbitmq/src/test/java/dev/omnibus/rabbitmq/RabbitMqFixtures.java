@@ -6,6 +6,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.omnibus.conformance.BrokerFixture;
+import dev.omnibus.conformance.ForwardingBrokerFixture;
 import dev.omnibus.conformance.fixtures.RabbitMqProcessBroker;
 import dev.omnibus.rabbitmq.internal.Topology;
 import org.testcontainers.DockerClientFactory;
@@ -24,10 +25,19 @@ import java.util.Optional;
 final class RabbitMqFixtures {
     private RabbitMqFixtures() {}
 
-    static BrokerFixture choose() {
+    static BrokerFixture choose() { return choose(false); }
+
+    /**
+     * Like {@link #choose()}; with {@code proxied} a process node routes its clients through a
+     * {@link dev.omnibus.conformance.faults.TcpProxy} (for the fault kit's connection cut and freeze tests).
+     */
+    static BrokerFixture choose(boolean proxied) {
         String external = System.getenv("OMNIBUS_RABBITMQ_URL");
         if (external != null && !external.isBlank()) return withForeignPublisher(new External(external));
-        if (RabbitMqProcessBroker.isInstalled()) return withForeignPublisher(new RabbitMqProcessBroker());
+        if (RabbitMqProcessBroker.isInstalled()) {
+            RabbitMqProcessBroker node = new RabbitMqProcessBroker();
+            return withForeignPublisher(proxied ? node.routeClientsThroughProxy() : node);
+        }
         if (DockerClientFactory.instance().isDockerAvailable()) return withForeignPublisher(new Container());
         throw new IllegalStateException("No RabbitMQ for the tests: set OMNIBUS_RABBITMQ_URL, install rabbitmq-server"
                 + " (apt-get install rabbitmq-server) or provide a Docker engine");
@@ -56,29 +66,17 @@ final class RabbitMqFixtures {
 
     /** Runs rabbitmqctl against a process-fixture node (output in its log dir); false for other fixtures. */
     static boolean ctl(BrokerFixture f, String... args) {
-        BrokerFixture d = f instanceof Wrapped w ? w.delegate() : f;
+        BrokerFixture d = f;
+        while (d instanceof ForwardingBrokerFixture w) d = w.delegate();
         if (!(d instanceof RabbitMqProcessBroker p)) return false;
         return p.ctl(java.time.Duration.ofSeconds(30), args) == 0;
     }
 
-    private interface Wrapped extends BrokerFixture { BrokerFixture delegate(); }
-
     private static BrokerFixture withForeignPublisher(BrokerFixture delegate) {
-        return new Wrapped() {
-            @Override public BrokerFixture delegate() { return delegate; }
-            @Override public String name() { return delegate.name(); }
-            @Override public void start() throws Exception { delegate.start(); }
-            @Override public String url() { return delegate.url(); }
-            @Override public Map<String, String> options() { return delegate.options(); }
-            @Override public boolean supportsRestart() { return delegate.supportsRestart(); }
-            @Override public void kill() { delegate.kill(); }
-            @Override public void stop() { delegate.stop(); }
-            @Override public void restart() { delegate.restart(); }
+        return new ForwardingBrokerFixture(delegate) {
             @Override public Optional<ForeignPublisher> foreignPublisher() {
                 return Optional.of((topic, key, payload, headers) -> publishForeign(this, topic, key, payload, headers));
             }
-            @Override public void close() { delegate.close(); }
-            @Override public String toString() { return delegate.toString(); }
         };
     }
 

@@ -4,6 +4,7 @@ import dev.omnibus.Capability;
 import dev.omnibus.Messaging;
 import dev.omnibus.MessagingConfig;
 import dev.omnibus.conformance.BrokerFixture;
+import dev.omnibus.conformance.ForwardingBrokerFixture;
 import dev.omnibus.internal.Redaction;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
@@ -185,17 +186,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     private static BrokerFixture withOptions(BrokerFixture f, Map<String, String> extra) {
-        return new BrokerFixture() {
-            @Override public String name() { return f.name(); }
-            @Override public void start() throws Exception { f.start(); }
-            @Override public String url() { return f.url(); }
+        return new ForwardingBrokerFixture(f) {
             @Override public Map<String, String> options() {
                 Map<String, String> m = new LinkedHashMap<>(f.options());
                 m.putAll(extra);
                 return m;
             }
-            @Override public java.util.Optional<ForeignPublisher> foreignPublisher() { return f.foreignPublisher(); }
-            @Override public void close() { f.close(); }
         };
     }
 }

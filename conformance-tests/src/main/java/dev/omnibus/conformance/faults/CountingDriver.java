@@ -20,17 +20,25 @@ import java.util.function.Consumer;
 
 /**
  * Wraps the real driver of a scheme and counts, at the SPI boundary, how many inbounds are handed
- * to the core and not yet settled: the number {@code maxInFlight} must bound.
+ * to the core and not yet settled: the number {@code maxInFlight} must bound. Optionally reports the
+ * message id of every inbound after the driver's {@link Inbound#ack()} has returned.
  */
 public final class CountingDriver implements MessagingDriver {
     private final MessagingDriver real;
     private final AtomicInteger unsettled = new AtomicInteger();
     private final AtomicInteger maxUnsettled = new AtomicInteger();
+    private volatile Consumer<String> afterAck = id -> { };
 
     public CountingDriver(String scheme) {
         this.real = ServiceLoader.load(MessagingDriver.class).stream().map(ServiceLoader.Provider::get)
                 .filter(d -> d.scheme().equals(scheme)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no driver for " + scheme));
+    }
+
+    /** Calls {@code listener} with the message id once the real driver's {@code ack()} returned. */
+    public CountingDriver afterAck(Consumer<String> listener) {
+        this.afterAck = listener;
+        return this;
     }
 
     /** Highest number of unsettled inbounds seen at once. */
@@ -67,7 +75,17 @@ public final class CountingDriver implements MessagingDriver {
             @Override public String key() { return in.key(); }
             @Override public Position position() { return in.position(); }
             @Override public int deliveryCount() { return in.deliveryCount(); }
-            @Override public void ack() { settle(); in.ack(); }
+            @Override public void ack() {
+                settle();
+                in.ack();
+                String id;
+                try {
+                    id = in.message().id();
+                } catch (RuntimeException notAnEnvelope) {
+                    return;
+                }
+                afterAck.accept(id);
+            }
             @Override public void nack() { settle(); in.nack(); }
             private void settle() { if (settled.compareAndSet(false, true)) unsettled.decrementAndGet(); }
         };

@@ -4,32 +4,56 @@ import dev.omnibus.Messaging;
 import dev.omnibus.MessagingConfig;
 import dev.omnibus.SubscribeOptions;
 
-import java.util.Map;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * A consumer in its own JVM that dies abruptly ({@link Runtime#halt}) inside its handler, before
- * completing the first message it receives: what a crash looks like to the broker. Prints
- * {@code RECEIVED <id>} first. Arguments: url topic group [key=value options...].
+ * A consumer in its own JVM that dies abruptly ({@link Runtime#halt}), which is what a crash looks like
+ * to the broker. Arguments: {@code mode url topic group [key=value options...]}.
+ * <ul>
+ *   <li>{@code before}: halts inside its handler, before completing the first message it receives,
+ *       after printing {@code RECEIVED <id>};</li>
+ *   <li>{@code after}: completes every message normally, prints {@code RECEIVED <id>} and, once the
+ *       driver's {@code ack()} has returned, {@code ACKED <id>}; it halts when a line {@code CRASH}
+ *       arrives on its standard input (the test sends it once the broker has the ack).</li>
+ * </ul>
+ * Prints {@code SUBSCRIBED} when its subscription is established.
  */
 public final class CrashingConsumer {
     private CrashingConsumer() {}
 
     public static void main(String[] args) throws Exception {
-        MessagingConfig.Builder b = MessagingConfig.builder(args[0]);
-        for (int i = 3; i < args.length; i++) {
+        boolean crashBeforeAck = switch (args[0]) {
+            case "before" -> true;
+            case "after" -> false;
+            default -> throw new IllegalArgumentException("mode must be 'before' or 'after', got '" + args[0] + "'");
+        };
+        String url = args[1];
+        MessagingConfig.Builder b = MessagingConfig.builder(url);
+        for (int i = 4; i < args.length; i++) {
             String[] kv = args[i].split("=", 2);
             b.option(kv[0], kv[1]);
         }
-        Messaging bus = Messaging.connect(b.build());
-        bus.subscribe(args[1], SubscribeOptions.group(args[2]), d -> {
-            System.out.println("RECEIVED " + d.id());
-            System.out.flush();
-            Runtime.getRuntime().halt(3);
+        CountingDriver driver = new CountingDriver(url.substring(0, url.indexOf(':'))).afterAck(id -> say("ACKED " + id));
+        Messaging bus = Messaging.connect(b.driver(driver).build());
+        bus.subscribe(args[2], SubscribeOptions.group(args[3]), d -> {
+            say("RECEIVED " + d.id());
+            if (crashBeforeAck) Runtime.getRuntime().halt(3);
         });
-        System.out.println("SUBSCRIBED");
-        System.out.flush();
+        say("SUBSCRIBED");
+        if (!crashBeforeAck) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.equals("CRASH")) Runtime.getRuntime().halt(3);
+            }
+        }
         new CountDownLatch(1).await();
-        Map.of(); // unreachable
+    }
+
+    private static synchronized void say(String line) {
+        System.out.println(line);
+        System.out.flush();
     }
 }

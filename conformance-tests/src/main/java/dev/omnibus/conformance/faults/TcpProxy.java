@@ -116,6 +116,8 @@ public final class TcpProxy implements AutoCloseable {
             } finally {
                 closeQuietly(from);
                 closeQuietly(to);
+                sockets.remove(from);
+                sockets.remove(to);
             }
         }, "tcp-proxy-" + port() + "-" + direction);
         t.setDaemon(true);
