@@ -1,6 +1,8 @@
 package dev.omnibus.kafka;
 
 import dev.omnibus.conformance.BrokerFixture;
+import dev.omnibus.conformance.ForwardingBrokerFixture;
+import dev.omnibus.conformance.faults.TcpProxy;
 import dev.omnibus.conformance.fixtures.KafkaProcessBroker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -8,22 +10,26 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.awaitility.Awaitility;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Chooses the Kafka broker for this module's tests: {@code OMNIBUS_KAFKA_URL} (external), else a local
- * KRaft process ({@link KafkaProcessBroker}), else Testcontainers when a Docker engine answers. One broker
- * per test JVM, shared by every test class (closed at JVM exit), so only one broker runs at a time.
+ * KRaft process ({@link KafkaProcessBroker}, its clients routed through a {@link TcpProxy}), else
+ * Testcontainers when a Docker engine answers. One broker per test JVM, shared by every test class (closed at
+ * JVM exit), so only one broker runs at a time.
  */
 public final class KafkaFixtures {
     private static Shared shared;
@@ -51,7 +57,9 @@ public final class KafkaFixtures {
         String external = System.getenv("OMNIBUS_KAFKA_URL");
         if (external != null && !external.isBlank()) return new External(external.trim());
         if (KafkaProcessBroker.classpathAvailable() || !TestcontainersKafka.dockerAvailable()) {
-            return new KafkaProcessBroker(); // without its classpath file, start() explains how to build it
+            // clients go through a TCP proxy so the fault kit can cut and freeze connections;
+            // without its classpath file, start() explains how to build it
+            return new KafkaProcessBroker().routeClientsThroughProxy();
         }
         return new TestcontainersKafka();
     }
@@ -67,22 +75,16 @@ public final class KafkaFixtures {
     }
 
     /**
-     * The chosen broker, plus what needs kafka-clients: a real-client readiness check and a foreign
-     * (non-Omnibus) publisher. {@link #close()} does nothing: the broker lives until the JVM exits.
+     * The chosen broker (every other method, {@link #clientProxy()} included, forwarded to it), plus what
+     * needs kafka-clients: a real-client readiness check, which also checks that a proxied broker points
+     * clients at its proxy, and a foreign (non-Omnibus) publisher. {@link #close()} does nothing: the
+     * broker lives until the JVM exits.
      */
-    public static final class Shared implements BrokerFixture {
-        private final BrokerFixture delegate;
+    public static final class Shared extends ForwardingBrokerFixture {
+        Shared(BrokerFixture delegate) { super(delegate); }
 
-        Shared(BrokerFixture delegate) { this.delegate = delegate; }
-
-        @Override public String name() { return delegate.name(); }
-        @Override public void start() throws Exception { delegate.start(); awaitClientReady(); }
-        @Override public String url() { return delegate.url(); }
-        @Override public Map<String, String> options() { return delegate.options(); }
-        @Override public boolean supportsRestart() { return delegate.supportsRestart(); }
-        @Override public void kill() { delegate.kill(); }
-        @Override public void stop() { delegate.stop(); }
-        @Override public void restart() { delegate.restart(); awaitClientReady(); }
+        @Override public void start() throws Exception { super.start(); awaitClientReady(); }
+        @Override public void restart() { super.restart(); awaitClientReady(); }
         @Override public void close() { /* shared for the whole test JVM */ }
 
         /** {@code host:port,...} for native clients. */
@@ -114,6 +116,20 @@ public final class KafkaFixtures {
                 Awaitility.await("Kafka answers describeCluster").atMost(Duration.ofSeconds(60))
                         .pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                         .until(() -> !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty());
+                Optional<TcpProxy> proxy = clientProxy();
+                if (proxy.isPresent()) {
+                    // metadata must point clients back at the proxy, or cut/freeze tests would miss connections
+                    Collection<Node> nodes = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS);
+                    if (!nodes.stream().allMatch(n -> n.port() == proxy.get().port())) {
+                        throw new IllegalStateException(name() + " advertises " + nodes + " to clients, not the "
+                                + "proxy port " + proxy.get().port() + ": check its EXTERNAL advertised listener");
+                    }
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("describeCluster failed on " + name(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
             }
         }
 
@@ -132,7 +148,5 @@ public final class KafkaFixtures {
                 }
             });
         }
-
-        @Override public String toString() { return delegate.toString(); }
     }
 }
