@@ -1,5 +1,7 @@
 package dev.omnibus;
 
+import dev.omnibus.internal.Redaction;
+
 import java.util.Collection;
 
 /**
@@ -9,8 +11,10 @@ import java.util.Collection;
 public class ConfigurationException extends OmnibusException {
     private final String key;
 
+    /** The value is shown unless {@code key} names a secret ({@code password}, {@code token}, …): then {@code ****}. */
     public ConfigurationException(String key, Object value, String accepted) {
-        super("Invalid value " + quote(value) + " for '" + key + "': expected " + accepted);
+        super("Invalid value " + (key != null && value != null && Redaction.isSecretKey(key) ? "'****'" : quote(value))
+                + " for '" + key + "': expected " + accepted);
         this.key = key;
     }
 

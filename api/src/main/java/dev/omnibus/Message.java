@@ -7,6 +7,7 @@ import io.cloudevents.SpecVersion;
 import io.cloudevents.core.builder.CloudEventBuilder;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -29,6 +30,14 @@ import java.util.regex.Pattern;
  * a time-sortable UUIDv7, the time is now (microsecond precision), the source is {@code /omnibus}.
  * Extension values are strings on every broker, so what is published is what is received, exactly.
  *
+ * <p>Validation ({@link InvalidMessageException} naming the attribute, at build time): {@code id},
+ * {@code source} and {@code type} are non-empty; {@code subject}, {@code datacontenttype} and
+ * {@code dataschema} are absent or non-empty; {@code source} is a URI-reference and {@code dataschema}
+ * an absolute URI; {@code time} lies in RFC 3339's years 0000-9999; extension names are 1-64 lower-case
+ * ASCII letters or digits and not a context attribute; no string holds an unpaired UTF-16 surrogate
+ * (UTF-8, which every broker uses, cannot encode one). Any other text, control characters included, and
+ * any payload bytes are carried exactly.
+ *
  * <pre>{@code
  * Message m = Message.of("com.acme.orders.OrderPlaced", order).withKey(order.id());
  * }</pre>
@@ -45,6 +54,10 @@ public final class Message {
             "data_base64");
     private static final Pattern EXTENSION_NAME = Pattern.compile("[a-z0-9]{1,64}");
     private static final byte[] EMPTY = new byte[0];
+    /** Earliest {@link #time()} accepted: RFC 3339 years start at 0000. */
+    public static final Instant MIN_TIME = Instant.parse("0000-01-01T00:00:00Z");
+    /** Latest {@link #time()} accepted: RFC 3339 years end at 9999. */
+    public static final Instant MAX_TIME = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
     private final String id;
     private final String source;
@@ -58,12 +71,13 @@ public final class Message {
 
     private Message(Builder b) {
         this.id = requireText("id", b.id == null ? Ids.newId() : b.id);
-        this.source = requireText("source", b.source == null ? DEFAULT_SOURCE : b.source);
+        this.source = requireUriReference(requireText("source", b.source == null ? DEFAULT_SOURCE : b.source));
         this.type = requireText("type", b.type);
-        this.subject = b.subject;
-        this.time = b.time == null ? Instant.now().truncatedTo(ChronoUnit.MICROS) : b.time;
-        this.dataContentType = b.dataContentType;
-        this.dataSchema = b.dataSchema;
+        this.subject = optionalText("subject", b.subject);
+        this.time = b.time == null ? Instant.now().truncatedTo(ChronoUnit.MICROS) : requireRfc3339Range(b.time);
+        this.dataContentType = optionalText("datacontenttype", b.dataContentType);
+        this.dataSchema = requireAbsoluteUri(optionalText("dataschema", b.dataSchema));
+        for (Map.Entry<String, String> e : b.extensions.entrySet()) requireWellFormed(e.getKey(), e.getValue());
         this.extensions = Collections.unmodifiableMap(new TreeMap<>(b.extensions));
         this.data = b.data == null ? EMPTY : b.data;
     }
@@ -182,20 +196,81 @@ public final class Message {
 
     private static String requireText(String name, String value) {
         if (value == null || value.isEmpty()) {
-            throw new IllegalArgumentException("CloudEvents attribute '" + name + "' must be a non-empty string, got "
+            throw new InvalidMessageException(name, "CloudEvents attribute '" + name + "' must be a non-empty string, got "
                     + (value == null ? "null" : "''"));
         }
+        return requireWellFormed(name, value);
+    }
+
+    /** CloudEvents 1.0: an optional attribute is absent ({@code null}) or a non-empty string. */
+    private static String optionalText(String name, String value) {
+        return value == null ? null : requireText(name, value);
+    }
+
+    /**
+     * Rejects unpaired UTF-16 surrogates: they are not Unicode text, every broker carries attributes as
+     * UTF-8, and UTF-8 cannot encode them (they would arrive as '?'). Control characters are carried as is.
+     */
+    private static String requireWellFormed(String name, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new InvalidMessageException(name, "CloudEvents attribute '" + name + "' holds an unpaired UTF-16 "
+                        + "surrogate U+" + Integer.toHexString(c).toUpperCase() + " at index " + i + " (of " + value.length()
+                        + " chars): it is not Unicode text and cannot be encoded as UTF-8; pass well-formed strings");
+            }
+        }
         return value;
+    }
+
+    private static String requireUriReference(String source) {
+        if (source.equals(DEFAULT_SOURCE)) return source;
+        try {
+            new URI(source);
+            return source;
+        } catch (URISyntaxException e) {
+            throw new InvalidMessageException("source", "CloudEvents attribute 'source' must be a URI-reference (RFC 3986)"
+                    + " such as /orders or urn:acme:orders, got " + abbreviate(source) + ": " + e.getReason()
+                    + " at index " + e.getIndex());
+        }
+    }
+
+    private static String requireAbsoluteUri(String dataSchema) {
+        if (dataSchema == null) return null;
+        try {
+            if (new URI(dataSchema).isAbsolute()) return dataSchema;
+            throw new URISyntaxException(dataSchema, "no scheme");
+        } catch (URISyntaxException e) {
+            throw new InvalidMessageException("dataschema", "CloudEvents attribute 'dataschema' must be an absolute URI"
+                    + " such as https://schemas.example.com/order.json, got " + abbreviate(dataSchema) + ": " + e.getReason()
+                    + (e.getIndex() >= 0 ? " at index " + e.getIndex() : ""));
+        }
+    }
+
+    /** CloudEvents times are RFC 3339 timestamps, whose years run from 0000 to 9999. */
+    private static Instant requireRfc3339Range(Instant time) {
+        if (time.isBefore(MIN_TIME) || time.isAfter(MAX_TIME)) {
+            throw new InvalidMessageException("time", "CloudEvents attribute 'time' must be an RFC 3339 timestamp between "
+                    + MIN_TIME + " and " + MAX_TIME + ", got " + time);
+        }
+        return time;
+    }
+
+    private static String abbreviate(String value) {
+        String shown = value.length() <= 80 ? value : value.substring(0, 80) + "...(" + value.length() + " chars)";
+        return "'" + shown + "'";
     }
 
     /** Validates an extension name against CloudEvents rules; returns it. */
     static String checkExtensionName(String name) {
         if (name == null || !EXTENSION_NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("Invalid CloudEvents extension name '" + name
-                    + "': use 1-64 lower-case ASCII letters or digits (e.g. 'tenantid')");
+            throw new InvalidMessageException(String.valueOf(name), "Invalid CloudEvents extension name "
+                    + (name == null ? "null" : abbreviate(name)) + ": use 1-64 lower-case ASCII letters or digits (e.g. 'tenantid')");
         }
         if (RESERVED_NAMES.contains(name)) {
-            throw new IllegalArgumentException("'" + name + "' is a CloudEvents context attribute, not an extension;"
+            throw new InvalidMessageException(name, "'" + name + "' is a CloudEvents context attribute, not an extension;"
                     + " use the builder's " + name + "(...) method");
         }
         return name;
@@ -234,6 +309,7 @@ public final class Message {
             this.dataContentType = contentType;
             return this;
         }
+        /** The message; throws {@link InvalidMessageException} naming the first invalid attribute. */
         public Message build() { return new Message(this); }
     }
 }

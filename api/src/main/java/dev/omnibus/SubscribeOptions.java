@@ -101,7 +101,9 @@ public final class SubscribeOptions {
 
     /** Dead letters go to {@code topic} instead of {@code <topic>.dlq}. */
     public SubscribeOptions deadLetter(String topic) {
-        if (topic == null || topic.isBlank()) throw new ConfigurationException("deadLetter", topic, "a topic name");
+        if (topic == null || !topic.matches("[A-Za-z0-9._\\-]{1,200}")) { // the portable topic names publish accepts
+            throw new ConfigurationException("deadLetter", topic, "a topic name of 1-200 characters from A-Z a-z 0-9 . _ -");
+        }
         return keep(new SubscribeOptions(group, startFrom, ordering, concurrency, maxInFlight, retry, topic, true, idempotency));
     }
 

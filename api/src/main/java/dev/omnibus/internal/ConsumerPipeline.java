@@ -107,6 +107,8 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
                 message = inbound.message();
             } catch (InvalidEnvelopeException e) {
                 return deadLetterInvalid(e);
+            } catch (RuntimeException e) { // a driver's decoder failed otherwise: still never wedge the key's lane
+                return deadLetterInvalid(new InvalidEnvelopeException("The driver could not decode the message: " + e, null, null));
             }
             IdempotencyStore store = options.idempotency();
             if (store != null && !claimed) {
@@ -202,7 +204,7 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
             Message.Builder b = Message.builder()
                     .type("dev.omnibus.InvalidEnvelope")
                     .source("/omnibus/invalid-envelope")
-                    .data(e.payload(), e.headers().getOrDefault("content-type", e.headers().get("contentType")))
+                    .data(e.payload(), nonBlank(e.headers().getOrDefault("content-type", e.headers().get("contentType"))))
                     .key(inbound.key())
                     .extension(DeadLetters.ORIGINAL_TOPIC, topic)
                     .extension(DeadLetters.GROUP, groupOrEmpty())
@@ -260,7 +262,24 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
 
     private String groupOrEmpty() { return options.group() == null ? "" : options.group(); }
 
-    private static String truncate(String s) { return s == null ? "" : s.length() <= 1000 ? s : s.substring(0, 1000); }
+    /** At most 1000 chars of well-formed text (an unpaired surrogate, which a Message refuses, becomes U+FFFD). */
+    private static String truncate(String s) {
+        if (s == null) return "";
+        String t = s.length() <= 1000 ? s : s.substring(0, Character.isHighSurrogate(s.charAt(999)) ? 999 : 1000);
+        StringBuilder out = null;
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) ? i + 1 < t.length() && Character.isLowSurrogate(t.charAt(i + 1))
+                    : Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(t.charAt(i - 1));
+            if (Character.isSurrogate(c) && !paired) {
+                if (out == null) out = new StringBuilder(t);
+                out.setCharAt(i, '\uFFFD');
+            }
+        }
+        return out == null ? t : out.toString();
+    }
+
+    private static String nonBlank(String s) { return s == null || s.isEmpty() ? null : s; }
 
     @Override public String topic() { return topic; }
     @Override public String group() { return options.group(); }

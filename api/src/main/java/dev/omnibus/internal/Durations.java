@@ -20,20 +20,23 @@ public final class Durations {
             if (m.matches()) {
                 long n = Long.parseLong(m.group(1));
                 String unit = m.group(2) == null ? "ms" : m.group(2);
-                return switch (unit) {
+                Duration d = switch (unit) {
                     case "s" -> Duration.ofSeconds(n);
                     case "m" -> Duration.ofMinutes(n);
                     case "h" -> Duration.ofHours(n);
                     default -> Duration.ofMillis(n);
                 };
+                d.toMillis(); // users of a duration work in milliseconds: refuse one that overflows them
+                return d;
             }
             if (t.startsWith("pt") || t.startsWith("p")) {
                 Duration d = Duration.parse(t.toUpperCase());
+                d.toMillis();
                 if (!d.isNegative()) return d;
             }
-        } catch (NumberFormatException | DateTimeParseException ignored) {
+        } catch (NumberFormatException | DateTimeParseException | ArithmeticException ignored) {
             // fall through to the error below
         }
-        throw new ConfigurationException(key, text, "a duration such as 250ms, 5s, 2m, 1h or PT5S");
+        throw new ConfigurationException(key, text, "a duration such as 250ms, 5s, 2m, 1h or PT5S (at most Long.MAX_VALUE milliseconds)");
     }
 }
