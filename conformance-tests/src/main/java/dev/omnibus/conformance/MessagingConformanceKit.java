@@ -6,6 +6,7 @@ import dev.omnibus.DeadLetterException;
 import dev.omnibus.DeadLetters;
 import dev.omnibus.Delivery;
 import dev.omnibus.DropMessageException;
+import dev.omnibus.InvalidMessageException;
 import dev.omnibus.Message;
 import dev.omnibus.MessageHandler;
 import dev.omnibus.MessageTooLargeException;
@@ -907,6 +908,147 @@ public abstract class MessagingConformanceKit extends BrokerKit {
                 }
             }
         }
+    }
+
+    /**
+     * Random envelopes (jqwik arbitraries, drawn from a fixed seed that is logged; {@code -Domnibus.kit.seed=N}
+     * draws others): each is delivered exactly as published, or refused before anything is sent with an
+     * exception naming the attribute (or, when too large, the size and limit); none is corrupted or
+     * dead-lettered as undecodable, and the subscription keeps delivering afterwards.
+     */
+    @Nested
+    @org.junit.jupiter.api.Tag("random-envelopes")
+    class RandomEnvelopes {
+        private static final int COUNT = 150;
+        private static final int HEADROOM = 64 * 1024;
+        private static final int MAX_DATA = 8 * 1024 * 1024;
+
+        @Test void publishedExactlyAsSentOrRefusedNamingTheAttribute(TestReporter reporter) {
+            long seed = Long.getLong("omnibus.kit.seed", 20_261_127L);
+            Messaging bus = connect();
+            int maxData = (int) Math.max(0, Math.min(MAX_DATA, bus.maxMessageBytes() - HEADROOM));
+            List<dev.omnibus.conformance.RandomEnvelopes.Draft> drafts = dev.omnibus.conformance.RandomEnvelopes.draw(seed, COUNT, maxData);
+            String drawn = "RandomEnvelopes on " + bus.driverName() + ": seed " + seed + " (-Domnibus.kit.seed), " + COUNT
+                    + " envelopes, payloads up to " + maxData + " bytes";
+            reporter.publishEntry("randomEnvelopes", drawn);
+            System.out.println(drawn);
+            String t = topic("random");
+            Map<String, Message> received = new ConcurrentHashMap<>();
+            Queue undecodable = new Queue();
+            track(bus.subscribe(t + ".dlq", baseOptions(), undecodable::add));
+            track(bus.subscribe(t, baseOptions(), d -> received.putIfAbsent(d.id(), d.message())));
+
+            Map<String, Message> sent = new LinkedHashMap<>();
+            Map<String, dev.omnibus.conformance.RandomEnvelopes.Draft> draftOf = new ConcurrentHashMap<>();
+            Map<String, CompletableFuture<PublishReceipt>> publishes = new LinkedHashMap<>();
+            List<String> violations = new ArrayList<>();
+            int refusedAtBuild = 0;
+            for (var draft : drafts) {
+                Message m;
+                try {
+                    m = draft.build();
+                } catch (RuntimeException e) {
+                    refusedAtBuild++;
+                    checkRefusal(draft, e, violations);
+                    continue;
+                }
+                sent.put(m.id(), m);
+                draftOf.put(m.id(), draft);
+                CompletableFuture<PublishReceipt> f;
+                try {
+                    f = bus.publish(t, m);
+                } catch (RuntimeException e) {
+                    f = CompletableFuture.failedFuture(e);
+                }
+                publishes.put(m.id(), f);
+            }
+            Map<String, Message> accepted = new LinkedHashMap<>();
+            int refusedAtPublish = 0;
+            for (Map.Entry<String, CompletableFuture<PublishReceipt>> p : publishes.entrySet()) {
+                try {
+                    p.getValue().get(patience().toSeconds(), TimeUnit.SECONDS);
+                    accepted.put(p.getKey(), sent.get(p.getKey()));
+                } catch (java.util.concurrent.ExecutionException e) {
+                    refusedAtPublish++;
+                    checkRefusal(draftOf.get(p.getKey()), e.getCause(), violations);
+                } catch (Exception e) {
+                    violations.add(draftOf.get(p.getKey()).describe() + ": publish did not complete within " + patience() + ": " + e);
+                }
+            }
+            String outcome = "RandomEnvelopes seed " + seed + ": " + accepted.size() + " accepted, " + refusedAtBuild
+                    + " refused by Message.Builder, " + refusedAtPublish + " refused at publish";
+            reporter.publishEntry("randomEnvelopesOutcome", outcome);
+            System.out.println(outcome);
+            assertThat(violations).as("refusals without a specific exception naming the attribute (seed %s)", seed).isEmpty();
+
+            Message sentinel = event("sentinel after " + COUNT + " random envelopes").withKey("sentinel");
+            publish(bus, t, sentinel);
+            eventually().untilAsserted(() -> assertThat(received).as("the subscription still delivers (seed %s)", seed)
+                    .containsKey(sentinel.id()));
+            eventually().untilAsserted(() -> assertThat(missing(accepted, received, draftOf))
+                    .as("accepted but never delivered (seed %s)", seed).isEmpty());
+            List<String> corrupted = new ArrayList<>();
+            for (Map.Entry<String, Message> e : accepted.entrySet()) {
+                String diff = difference(e.getValue(), received.get(e.getKey()));
+                if (diff != null) corrupted.add(draftOf.get(e.getKey()).describe() + ": " + diff);
+            }
+            assertThat(corrupted).as("delivered differently from what was published (seed %s)", seed).isEmpty();
+            assertThat(received.keySet()).as("only what was published arrives").isSubsetOf(union(accepted.keySet(), sentinel.id()));
+            assertThat(undecodable.list()).as("messages the driver could not decode (dead-lettered as invalid envelopes)")
+                    .extracting(d -> d.message().extension(DeadLetters.ERROR_MESSAGE)).isEmpty();
+            assertThat(accepted).as("most random envelopes are valid and fit: the broker must carry them").hasSizeGreaterThan(COUNT / 2);
+        }
+
+        private void checkRefusal(dev.omnibus.conformance.RandomEnvelopes.Draft draft, Throwable e, List<String> violations) {
+            if (e instanceof InvalidMessageException ime && ime.attribute() != null
+                    && (ime.attribute().length() > 80 || String.valueOf(ime.getMessage()).contains(ime.attribute()))) {
+                return;
+            }
+            if (e instanceof MessageTooLargeException tooLarge && tooLarge.getMessage().contains(Long.toString(tooLarge.limit()))) {
+                return;
+            }
+            violations.add(draft.describe() + " refused with " + e);
+        }
+
+        private List<String> missing(Map<String, Message> accepted, Map<String, Message> received,
+                                     Map<String, dev.omnibus.conformance.RandomEnvelopes.Draft> draftOf) {
+            List<String> out = new ArrayList<>();
+            for (String id : accepted.keySet()) if (!received.containsKey(id)) out.add(draftOf.get(id).describe());
+            return out;
+        }
+
+        private static Set<String> union(Set<String> ids, String extra) {
+            Set<String> s = new java.util.HashSet<>(ids);
+            s.add(extra);
+            return s;
+        }
+
+        /** The first attribute in which {@code got} differs from {@code sent}, or null when equal. */
+        private static String difference(Message sent, Message got) {
+            if (got == null) return "not delivered";
+            if (got.equals(sent)) return null;
+            if (!got.id().equals(sent.id())) return "id";
+            if (!got.source().equals(sent.source())) return "source " + show(sent.source()) + " became " + show(got.source());
+            if (!got.type().equals(sent.type())) return "type " + show(sent.type()) + " became " + show(got.type());
+            if (!java.util.Objects.equals(got.subject(), sent.subject())) return "subject " + show(sent.subject()) + " became " + show(got.subject());
+            if (!got.time().equals(sent.time())) return "time " + sent.time() + " became " + got.time();
+            if (!java.util.Objects.equals(got.dataContentType(), sent.dataContentType())) {
+                return "datacontenttype " + show(sent.dataContentType()) + " became " + show(got.dataContentType());
+            }
+            if (!java.util.Objects.equals(got.dataSchema(), sent.dataSchema())) return "dataschema " + show(sent.dataSchema()) + " became " + show(got.dataSchema());
+            if (!got.extensions().equals(sent.extensions())) {
+                for (String name : union(sent.extensions().keySet(), null)) {
+                    if (name != null && !java.util.Objects.equals(sent.extension(name), got.extension(name))) {
+                        return "extension " + name + " " + show(sent.extension(name)) + " became " + show(got.extension(name));
+                    }
+                }
+                return "extensions " + sent.extensions().keySet() + " became " + got.extensions().keySet();
+            }
+            return "data (" + sent.dataSize() + " bytes sent, " + got.dataSize() + " received, "
+                    + (java.util.Arrays.equals(sent.data(), got.data()) ? "equal" : "different") + ")";
+        }
+
+        private static String show(String s) { return dev.omnibus.conformance.RandomEnvelopes.show(s); }
     }
 
     /** Extension point for reports: the capabilities the kit saw declared, sorted. */

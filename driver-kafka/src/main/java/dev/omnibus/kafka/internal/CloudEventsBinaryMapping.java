@@ -1,6 +1,7 @@
 package dev.omnibus.kafka.internal;
 
 import dev.omnibus.InvalidEnvelopeException;
+import dev.omnibus.InvalidMessageException;
 import dev.omnibus.Message;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -113,7 +114,7 @@ public final class CloudEventsBinaryMapping {
             if (!keyHeader && record.key() != null) b.key(new String(record.key(), StandardCharsets.UTF_8));
             b.data(record.value(), contentType);
             return b.build();
-        } catch (IllegalArgumentException | DateTimeParseException e) {
+        } catch (IllegalArgumentException | InvalidMessageException | DateTimeParseException e) {
             throw invalid(record, "Malformed CloudEvents header: " + e.getMessage());
         }
     }

@@ -1,12 +1,19 @@
 package dev.omnibus.kafka.internal;
 
 import dev.omnibus.ConfigurationException;
+import dev.omnibus.internal.Redaction;
 import dev.omnibus.spi.DriverConfig;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -67,29 +74,67 @@ public record KafkaSettings(
         Map<String, Object> consumer = new LinkedHashMap<>();
         Map<String, Object> admin = new LinkedHashMap<>();
         config.passThrough("kafka.").forEach((key, value) -> {
-            if (key.startsWith("producer.")) put(producer, "kafka.", key.substring(9), value);
-            else if (key.startsWith("consumer.")) put(consumer, "kafka.", key.substring(9), value);
-            else if (key.startsWith("admin.")) put(admin, "kafka.", key.substring(6), value);
+            if (key.startsWith("producer.")) put(producer, "kafka.producer.", key.substring(9), value, NativeClient.PRODUCER);
+            else if (key.startsWith("consumer.")) put(consumer, "kafka.consumer.", key.substring(9), value, NativeClient.CONSUMER);
+            else if (key.startsWith("admin.")) put(admin, "kafka.admin.", key.substring(6), value, NativeClient.ADMIN);
             else {
                 boolean p = ProducerConfig.configNames().contains(key);
                 boolean c = ConsumerConfig.configNames().contains(key);
                 boolean a = AdminClientConfig.configNames().contains(key);
                 boolean any = p || c || a;
-                if (p || !any) put(producer, "kafka.", key, value);
-                if (c || !any) put(consumer, "kafka.", key, value);
-                if (a || !any) put(admin, "kafka.", key, value);
+                if (p || !any) put(producer, "kafka.", key, value, NativeClient.PRODUCER);
+                if (c || !any) put(consumer, "kafka.", key, value, NativeClient.CONSUMER);
+                if (a || !any) put(admin, "kafka.", key, value, NativeClient.ADMIN);
             }
         });
         return new KafkaSettings(servers, connectTimeout, subscribeTimeout, drain, closeTimeout, partitions,
                 (short) rf, maxMessageBytes, autoCreate, maxPending, Map.copyOf(producer), Map.copyOf(consumer), Map.copyOf(admin));
     }
 
-    private static void put(Map<String, Object> target, String prefix, String key, String value) {
+    private static void put(Map<String, Object> target, String prefix, String key, String value, NativeClient client) {
         if (OWNED_BY_DRIVER.contains(key)) {
             throw new ConfigurationException(prefix + key, value, "no value: Omnibus sets '" + key
                     + "' itself (bootstrap servers come from the URL, group and start position from SubscribeOptions)");
         }
+        client.check(prefix + key, key, value);
         target.put(key, value);
+    }
+
+    /**
+     * A native client's settings, parsed by Kafka's own {@link ConfigDef} so that a value the client would
+     * refuse (type, range, allowed values) fails at {@code connect} as a {@link ConfigurationException}
+     * naming the option, before any client is created or any broker contacted.
+     */
+    private enum NativeClient {
+        PRODUCER("producer", ProducerConfig.configDef()),
+        CONSUMER("consumer", ConsumerConfig.configDef()),
+        ADMIN("admin client", AdminClientConfig.configDef());
+
+        private final String name;
+        private final ConfigDef def;
+
+        NativeClient(String name, ConfigDef def) {
+            this.name = name;
+            this.def = def;
+        }
+
+        void check(String option, String key, String value) {
+            if (!def.names().contains(key)) return; // plugin settings: the plugin reads them
+            Map<String, Object> one = new HashMap<>();
+            one.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092"); // required, no default
+            one.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            one.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            one.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            one.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            one.put(key, value);
+            try {
+                def.parse(one);
+            } catch (ConfigException e) {
+                boolean secret = Redaction.isSecretKey(option) || def.configKeys().get(key).type == ConfigDef.Type.PASSWORD;
+                throw new ConfigurationException(option, secret ? "****" : value, "a value the Kafka " + name
+                        + " accepts for '" + key + "'" + (secret ? "" : " (Kafka says: " + e.getMessage() + ")"));
+            }
+        }
     }
 
     private static Duration positive(DriverConfig config, String key, Duration defaultValue) {

@@ -3,9 +3,11 @@ package dev.omnibus.kafka.internal;
 import dev.omnibus.BrokerUnavailableException;
 import dev.omnibus.Capability;
 import dev.omnibus.ClosedException;
+import dev.omnibus.ConfigurationException;
 import dev.omnibus.Message;
 import dev.omnibus.PublishReceipt;
 import dev.omnibus.StartFrom;
+import dev.omnibus.internal.Redaction;
 import dev.omnibus.spi.Inbound;
 import dev.omnibus.spi.ReceiveOptions;
 import dev.omnibus.spi.ReplyInbox;
@@ -20,6 +22,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.AuthenticationException;
@@ -34,10 +37,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -76,13 +81,25 @@ public final class KafkaTransport implements Transport {
         Map<String, Object> adminConfig = new HashMap<>();
         adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         adminConfig.putAll(settings.admin());
-        Admin admin = Admin.create(adminConfig);
+        Admin admin;
+        try {
+            admin = Admin.create(adminConfig);
+        } catch (KafkaException e) {
+            throw nativeConfigFailure("admin client", settings, e);
+        }
         try {
             DescribeClusterResult cluster = admin.describeCluster();
             long ms = settings.connectTimeout().toMillis();
             int nodes = cluster.nodes().get(ms, TimeUnit.MILLISECONDS).size();
             String clusterId = cluster.clusterId().get(ms, TimeUnit.MILLISECONDS);
-            return new KafkaTransport(settings, admin, "Kafka cluster " + clusterId + " (" + nodes + " broker(s))");
+            try {
+                return new KafkaTransport(settings, admin, "Kafka cluster " + clusterId + " (" + nodes + " broker(s))");
+            } catch (KafkaException e) {
+                throw nativeConfigFailure("producer", settings, e);
+            }
+        } catch (ConfigurationException e) {
+            admin.close(Duration.ZERO);
+            throw e;
         } catch (Exception e) {
             admin.close(Duration.ZERO);
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
@@ -94,6 +111,38 @@ public final class KafkaTransport implements Transport {
             throw new BrokerUnavailableException("Cannot connect to Kafka at " + settings.bootstrapServers() + ": " + why
                     + ". Check that the brokers run and are reachable (and the security settings), or raise connectTimeout.", cause);
         }
+    }
+
+    /**
+     * A native client refused its kafka.* settings (e.g. a malformed sasl.jaas.config). Kafka's messages may
+     * quote a setting's value: every secret value is masked in the message, and the native exception is only
+     * kept as the cause when no secret appears anywhere in its chain.
+     */
+    static ConfigurationException nativeConfigFailure(String client, KafkaSettings s, KafkaException e) {
+        Set<String> secrets = new HashSet<>();
+        for (Map<String, Object> m : List.of(s.producer(), s.consumer(), s.admin())) {
+            m.forEach((k, v) -> { if (Redaction.isSecretKey(k) && v != null && !v.toString().isEmpty()) secrets.add(v.toString()); });
+        }
+        StringBuilder why = new StringBuilder();
+        boolean leaks = false;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String text = String.valueOf(t.getMessage());
+            for (String secret : secrets) {
+                if (text.contains(secret)) {
+                    leaks = true;
+                    text = text.replace(secret, "****");
+                }
+            }
+            why.append(why.length() == 0 ? "" : ": ").append(text);
+        }
+        return new ConfigurationException("The Kafka " + client + " refused the kafka.* options " + optionKeys(s)
+                + ": " + why + ". Check those settings (security.protocol, sasl.*, ssl.*, class names).", leaks ? null : e);
+    }
+
+    private static Set<String> optionKeys(KafkaSettings s) {
+        Set<String> keys = new TreeSet<>(s.admin().keySet());
+        keys.addAll(s.producer().keySet());
+        return keys;
     }
 
     private static Map<String, Object> producerConfig(KafkaSettings s) {

@@ -1,6 +1,7 @@
 package dev.omnibus.pulsar.internal;
 
 import dev.omnibus.InvalidEnvelopeException;
+import dev.omnibus.InvalidMessageException;
 import dev.omnibus.Message;
 
 import java.time.Instant;
@@ -87,7 +88,7 @@ public final class CloudEventsProperties {
             String partitionKey = key != null ? key : properties.get(PREFIX + Message.KEY_EXTENSION);
             b.key(partitionKey);
             return b.build();
-        } catch (IllegalArgumentException | DateTimeParseException e) {
+        } catch (IllegalArgumentException | InvalidMessageException | DateTimeParseException e) {
             throw invalid(where + " carries an invalid CloudEvents attribute: " + e.getMessage(), data, properties);
         }
     }

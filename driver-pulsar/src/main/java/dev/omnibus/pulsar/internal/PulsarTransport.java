@@ -88,8 +88,8 @@ public final class PulsarTransport implements Transport {
                     .loadConf(s.clientPassThrough())
                     .build();
         } catch (PulsarClientException | RuntimeException e) {
-            throw new ConfigurationException("Cannot build the Pulsar client for " + s.serviceUrl() + " with pass-through "
-                    + "options " + s.clientPassThrough().keySet() + ": " + e.getMessage(), e);
+            throw PassThroughErrors.refused("pulsar.", "ClientBuilder", s.clientPassThrough(),
+                    conf -> PulsarClient.builder().loadConf(conf), e);
         }
         try {
             checkPassThrough(client, s);
@@ -107,14 +107,14 @@ public final class PulsarTransport implements Transport {
         try {
             client.newProducer(Schema.BYTES).loadConf(s.producerPassThrough());
         } catch (RuntimeException e) {
-            throw new ConfigurationException("Invalid pulsar.producer.* option(s) " + s.producerPassThrough().keySet()
-                    + " for the Pulsar ProducerBuilder: " + e.getMessage(), e);
+            throw PassThroughErrors.refused("pulsar.producer.", "ProducerBuilder", s.producerPassThrough(),
+                    conf -> client.newProducer(Schema.BYTES).loadConf(conf), e);
         }
         try {
             client.newConsumer(Schema.BYTES).loadConf(s.consumerPassThrough());
         } catch (RuntimeException e) {
-            throw new ConfigurationException("Invalid pulsar.consumer.* option(s) " + s.consumerPassThrough().keySet()
-                    + " for the Pulsar ConsumerBuilder: " + e.getMessage(), e);
+            throw PassThroughErrors.refused("pulsar.consumer.", "ConsumerBuilder", s.consumerPassThrough(),
+                    conf -> client.newConsumer(Schema.BYTES).loadConf(conf), e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.omnibus.rabbitmq.internal;
 
 import com.rabbitmq.client.AMQP;
 import dev.omnibus.InvalidEnvelopeException;
+import dev.omnibus.InvalidMessageException;
 import dev.omnibus.Message;
 
 import java.time.Instant;
@@ -16,7 +17,9 @@ import java.util.Map;
  * extension is an application property (header) named {@code cloudEvents:<name>} with a string value;
  * {@code datacontenttype} is the AMQP {@code content_type} property; the body is the data. The AMQP
  * {@code message_id} carries the id, {@code timestamp} the time (seconds) and {@code delivery_mode} is 2
- * (persistent). Reading also accepts the {@code cloudEvents_} prefix of the binding.
+ * (persistent). {@code content_type} and {@code message_id} are AMQP short strings: a content type longer
+ * than 255 UTF-8 bytes travels as the {@code cloudEvents:datacontenttype} header instead, and an id that long
+ * only as {@code cloudEvents:id}. Reading also accepts the {@code cloudEvents_} prefix of the binding.
  */
 public final class CloudEventsAmqp {
     public static final String PREFIX = "cloudEvents:";
@@ -37,9 +40,16 @@ public final class CloudEventsAmqp {
         if (m.subject() != null) headers.put(PREFIX + "subject", m.subject());
         if (m.dataSchema() != null) headers.put(PREFIX + "dataschema", m.dataSchema());
         m.extensions().forEach((k, v) -> headers.put(PREFIX + k, v));
+        // content_type and message_id are AMQP short strings (at most 255 UTF-8 bytes): a longer content type
+        // travels as the binding's cloudEvents:datacontenttype header instead, a longer id only in cloudEvents:id
+        String contentType = m.dataContentType();
+        if (contentType != null && utf8Length(contentType) > SHORT_STRING_MAX) {
+            headers.put(PREFIX + "datacontenttype", contentType);
+            contentType = null;
+        }
         return new AMQP.BasicProperties.Builder()
-                .contentType(m.dataContentType())
-                .messageId(m.id())
+                .contentType(contentType)
+                .messageId(utf8Length(m.id()) <= SHORT_STRING_MAX ? m.id() : null)
                 .timestamp(Date.from(m.time()))
                 .deliveryMode(2)
                 .replyTo(amqpReplyTo)
@@ -47,16 +57,39 @@ public final class CloudEventsAmqp {
                 .build();
     }
 
-    /** Rough encoded size: body plus header names and values, for the client-side size check. */
+    /** Encoded size: body plus the content header, for the client-side size check. */
     public static long encodedSize(Message m) {
-        long size = m.dataSize() + 200L;
-        size += m.id().length() + m.source().length() + m.type().length();
-        if (m.subject() != null) size += m.subject().length();
-        if (m.dataSchema() != null) size += m.dataSchema().length();
+        return m.dataSize() + headerSize(m);
+    }
+
+    /**
+     * Upper bound of the content header frame's size (properties and the cloudEvents: headers, UTF-8). The
+     * whole header must fit in one frame of the connection's negotiated {@code frame_max}.
+     */
+    public static long headerSize(Message m) {
+        long size = 200L + 2L * utf8Length(m.id()) + utf8Length(m.source()) + utf8Length(m.type()) + 64;
+        if (m.subject() != null) size += utf8Length(m.subject()) + 32;
+        if (m.dataSchema() != null) size += utf8Length(m.dataSchema()) + 32;
+        if (m.dataContentType() != null) size += utf8Length(m.dataContentType()) + 32;
         for (Map.Entry<String, String> e : m.extensions().entrySet()) {
-            size += PREFIX.length() + e.getKey().length() + e.getValue().length() * 4L + 8;
+            size += PREFIX.length() + e.getKey().length() + utf8Length(e.getValue()) + 8;
         }
         return size;
+    }
+
+    /** AMQP 0-9-1 short strings (content_type, message_id) hold at most 255 bytes. */
+    static final int SHORT_STRING_MAX = 255;
+
+    static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) n += 1;
+            else if (c < 0x800) n += 2;
+            else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) { n += 4; i++; }
+            else n += 3;
+        }
+        return n;
     }
 
     /** The headers rendered as strings (for errors and dead letters of foreign messages). */
@@ -114,7 +147,7 @@ public final class CloudEventsAmqp {
                 m = m.withExtension("replyto", p.getReplyTo());
             }
             return m;
-        } catch (IllegalArgumentException | DateTimeParseException e) {
+        } catch (IllegalArgumentException | InvalidMessageException | DateTimeParseException e) {
             throw invalid("Malformed CloudEvents attribute: " + e.getMessage(), p, body);
         }
     }

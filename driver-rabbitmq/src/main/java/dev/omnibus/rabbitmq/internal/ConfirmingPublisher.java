@@ -78,6 +78,14 @@ final class ConfirmingPublisher {
                 f.completeExceptionally(new PublishException("Could not publish message " + messageId + " to '" + topic
                         + "': RabbitMQ connection or channel unavailable (" + reason(e) + "); the message was not sent",
                         e, false));
+            } catch (RuntimeException e) {
+                // amqp-client refused to encode the frames (e.g. a short string over 255 bytes) after taking a
+                // publish sequence number: the broker never saw the message, so from now on its confirm tags would
+                // be off by one on this channel. Fail this publish and retire the channel (a new one replaces it).
+                outstanding.remove(seq);
+                f.completeExceptionally(new PublishException("RabbitMQ cannot carry message " + messageId + " to '" + topic
+                        + "': " + e.getMessage() + "; the message was not sent", e, false));
+                close();
             }
         }
         return f;

@@ -4,6 +4,7 @@ import dev.omnibus.ConfigurationException;
 import dev.omnibus.spi.DriverConfig;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -32,21 +33,28 @@ public record RabbitSettings(QueueType queueType, int shards, int deliveryLimit,
             if (v != null) aliases.put(key, v);
         }
         // A plain key (read through config, so it counts as supported) wins over its rabbitmq.-prefixed alias;
-        // both are then parsed by DriverConfig's own typed getters.
-        Map<String, String> merged = new LinkedHashMap<>(aliases);
-        for (String key : DRIVER_KEYS) config.option(key).ifPresent(v -> merged.put(key, v));
-        DriverConfig r = new DriverConfig(config.scheme(), config.authority(), null, null, config.path(), merged);
-        QueueType type = r.enumOption("queueType", QueueType.class, QueueType.QUORUM);
-        int shards = r.intOption("shards", 4, 1, Topology.BUCKETS);
-        int deliveryLimit = r.intOption("deliveryLimit", 50, 0, 1_000_000);
-        Duration connectTimeout = r.durationOption("connectTimeout", Duration.ofSeconds(10));
-        Duration recoveryInterval = r.durationOption("recoveryInterval", Duration.ofSeconds(2));
-        Duration confirmTimeout = r.durationOption("confirmTimeout", Duration.ofSeconds(30));
-        if (confirmTimeout.isNegative() || confirmTimeout.isZero()) {
-            throw new ConfigurationException("confirmTimeout", confirmTimeout, "a positive duration such as 30s");
+        // both are then parsed by DriverConfig's own typed getters, under the name the user wrote (errors name it).
+        Map<String, String> merged = new LinkedHashMap<>();
+        Map<String, String> given = new HashMap<>();
+        for (String key : DRIVER_KEYS) {
+            String plain = config.option(key).orElse(null);
+            String name = plain != null || !aliases.containsKey(key) ? key : "rabbitmq." + key;
+            given.put(key, name);
+            String value = plain != null ? plain : aliases.get(key);
+            if (value != null) merged.put(name, value);
         }
-        long max = r.longOption("maxMessageBytes", DEFAULT_MAX_MESSAGE_BYTES, 1, HARD_MAX_MESSAGE_BYTES);
-        int channels = r.intOption("publisherChannels", 4, 1, 64);
+        DriverConfig r = new DriverConfig(config.scheme(), config.authority(), null, null, config.path(), merged);
+        QueueType type = r.enumOption(given.get("queueType"), QueueType.class, QueueType.QUORUM);
+        int shards = r.intOption(given.get("shards"), 4, 1, Topology.BUCKETS);
+        int deliveryLimit = r.intOption(given.get("deliveryLimit"), 50, 0, 1_000_000);
+        Duration connectTimeout = r.durationOption(given.get("connectTimeout"), Duration.ofSeconds(10));
+        Duration recoveryInterval = r.durationOption(given.get("recoveryInterval"), Duration.ofSeconds(2));
+        Duration confirmTimeout = r.durationOption(given.get("confirmTimeout"), Duration.ofSeconds(30));
+        if (confirmTimeout.isNegative() || confirmTimeout.isZero()) {
+            throw new ConfigurationException(given.get("confirmTimeout"), confirmTimeout, "a positive duration such as 30s");
+        }
+        long max = r.longOption(given.get("maxMessageBytes"), DEFAULT_MAX_MESSAGE_BYTES, 1, HARD_MAX_MESSAGE_BYTES);
+        int channels = r.intOption(given.get("publisherChannels"), 4, 1, 64);
         NativeSettings.validate(prefixed);
         return new RabbitSettings(type, shards, deliveryLimit, connectTimeout, recoveryInterval, confirmTimeout, max, channels,
                 Map.copyOf(prefixed));

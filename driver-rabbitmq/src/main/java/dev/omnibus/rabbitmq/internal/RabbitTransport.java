@@ -113,6 +113,8 @@ public final class RabbitTransport implements Transport {
                     "raise the maxMessageBytes option and the broker's max_message_size together (RabbitMQ 3.10 default "
                             + RabbitSettings.DEFAULT_MAX_MESSAGE_BYTES + ", at most " + RabbitSettings.HARD_MAX_MESSAGE_BYTES + ")"));
         }
+        CompletableFuture<PublishReceipt> headerTooLarge = checkHeaderFits(topic, message);
+        if (headerTooLarge != null) return headerTooLarge;
         try {
             ensureTopic(topic);
         } catch (RuntimeException e) {
@@ -141,9 +143,28 @@ public final class RabbitTransport implements Transport {
             return CompletableFuture.failedFuture(new MessageTooLargeException(replyAddress, size, settings.maxMessageBytes(),
                     "raise the maxMessageBytes option and the broker's max_message_size together"));
         }
+        CompletableFuture<PublishReceipt> headerTooLarge = checkHeaderFits(replyAddress, reply);
+        if (headerTooLarge != null) return headerTooLarge;
         return publisher().publish("", replyAddress, CloudEventsAmqp.properties(reply, null), reply.data(), replyAddress,
                 reply.id());
     }
+
+    /**
+     * The attributes and extensions travel in one AMQP content header frame, which cannot exceed the
+     * connection's negotiated {@code frame_max} (amqp-client would refuse to encode it): refuse such a message
+     * before it is sent, naming the size and the limit. Returns {@code null} when it fits.
+     */
+    private CompletableFuture<PublishReceipt> checkHeaderFits(String topic, Message message) {
+        int frameMax = connection.getFrameMax();
+        long header = CloudEventsAmqp.headerSize(message);
+        if (frameMax <= 0 || header <= frameMax - FRAME_OVERHEAD) return null;
+        return CompletableFuture.failedFuture(new MessageTooLargeException(topic, header, frameMax - FRAME_OVERHEAD,
+                "its attributes and extensions (not the data) travel in one AMQP content header frame, bounded by the "
+                        + "negotiated frame_max (" + frameMax + " bytes; rabbitmq.requestedFrameMax and the broker's frame_max)"));
+    }
+
+    /** Frame type, channel, size and end marker, plus the content header's fixed fields. */
+    private static final int FRAME_OVERHEAD = 64;
 
     private ConfirmingPublisher publisher() {
         int i = (int) Math.floorMod(Thread.currentThread().getId(), (long) publishers.length);
