@@ -40,6 +40,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
                 "Examples:",
                 "  ./omnibus evaluate kafka://127.0.0.1:9092",
                 "  ./omnibus evaluate --local pulsar --out target/pulsar-report",
+                "  ./omnibus evaluate --local kafka --faults --out docs/reports/kafka",
                 "  ./omnibus evaluate --diff kafka/report.json rabbitmq/report.json",
                 "  ./omnibus evaluate --table memory/report.json kafka/report.json [--readme README.md]"})
 public final class EvaluateCommand implements Callable<Integer> {
@@ -54,6 +55,10 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where report.json and report.html go (default: omnibus-report)")
     Path out = Path.of("omnibus-report");
+
+    @Option(names = "--faults", description = "Also run the fault group (broker SIGKILL, stop, cut connections, crashing "
+            + "consumers; minutes): its verdict is the DURABLE row. Needs a broker the fixture can kill and restart (--local)")
+    boolean faults;
 
     @Option(names = "--diff", arity = "2", paramLabel = "REPORT", description = "Compare two report.json files (A then B) and exit")
     List<Path> diff;
@@ -80,7 +85,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         if ((url == null) == (local == null)) {
             throw new CommandLine.ParameterException(new CommandLine(this), "Give either a broker URL or --local BROKER");
         }
-        BrokerFixture fixture = local != null ? LocalBrokers.create(local) : new ExternalBroker(url, options);
+        BrokerFixture fixture = local != null ? LocalBrokers.create(local, faults) : new ExternalBroker(url, options);
         if (local != null && !options.isEmpty()) fixture = withOptions(fixture, options);
         return evaluate(fixture);
     }
@@ -118,8 +123,14 @@ public final class EvaluateCommand implements Callable<Integer> {
         console.printf("driver %s on %s declares %s%n", driver, broker, new java.util.TreeSet<>(declared));
         EvaluatedBroker.set(fixture);
         ResultCollector collector = new ResultCollector(console);
-        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectClass(EvaluatedBrokerConformanceTest.class)).build();
+        LauncherDiscoveryRequestBuilder selection = LauncherDiscoveryRequestBuilder.request()
+                .selectors(selectClass(EvaluatedBrokerConformanceTest.class));
+        if (faults && fixture.supportsRestart()) {
+            selection.selectors(selectClass(EvaluatedBrokerFaultTest.class));
+        } else if (faults) {
+            console.println("--faults: " + fixture.name() + " cannot kill and restart its broker; the fault group is not run");
+        }
+        LauncherDiscoveryRequest request = selection.build();
         Launcher launcher = LauncherFactory.create();
         try {
             launcher.execute(request, collector);
@@ -175,7 +186,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         int failed = (int) tests.stream().filter(t -> t.status().equals("FAILED")).count();
         Map<String, Long> evidence = new TreeMap<>();
         for (CapabilityReport.TestResult t : tests) t.history().values().forEach(c -> c.forEach((k, v) -> evidence.merge(k, v, Long::sum)));
-        String verdict = failed > 0 ? "VIOLATED" : !declared ? "NOT_PROVIDED" : passed == 0 ? "NOT_EXERCISED" : "HOLDS";
+        String verdict = failed > 0 ? "VIOLATED" : tests.isEmpty() ? "NOT_EXERCISED" : !declared ? "NOT_PROVIDED"
+                : passed == 0 ? "NOT_EXERCISED" : "HOLDS";
         return new CapabilityReport.FeatureVerdict(name, capability, declared, verdict, proves, tests.size(), passed, failed,
                 tests.size() - passed - failed, evidence);
     }

@@ -11,6 +11,7 @@ import java.util.Optional;
  */
 enum Feature {
     ENVELOPE("RoundTrip", null, "every envelope field, 0 B and 1 MiB payloads, unicode, 50 extensions"),
+    RANDOM_ENVELOPES("RandomEnvelopes", null, "150 random envelopes (jqwik): delivered exactly or refused with the attribute named"),
     CONSUMER_GROUPS("ConsumerGroups", Capability.CONSUMER_GROUPS, "competing consumers, fan-out to three groups"),
     PER_KEY_ORDERING("PerKeyOrdering", Capability.PER_KEY_ORDERING, "20 keys x 250, concurrency 4, with retries"),
     AT_LEAST_ONCE("AtLeastOnce", null, "redelivery after failure and after a closed subscription; no redelivery of completed work"),
@@ -20,7 +21,9 @@ enum Feature {
     REQUEST_REPLY("RequestReplyGroup", Capability.REQUEST_REPLY, "200 concurrent requests, timeouts, remote errors"),
     REPLAY("Replay", Capability.REPLAY, "new group from earliest sees history; latest skips it"),
     LIFECYCLE("Lifecycle", null, "close while busy loses nothing; closed instances fail clearly"),
-    BAD_INPUT("BadInput", null, "oversized messages, bad names and options, undeclared capabilities fail fast");
+    BAD_INPUT("BadInput", null, "oversized messages, bad names and options, undeclared capabilities fail fast"),
+    DURABLE("EvaluatedBrokerFaultTest", Capability.DURABLE,
+            "evaluate --faults: broker SIGKILL, graceful stop and cut connections mid-stream lose no acknowledged publish; crashed consumers");
 
     final String nestedClass;
     final Capability capability;

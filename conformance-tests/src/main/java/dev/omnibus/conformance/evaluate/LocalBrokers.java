@@ -33,14 +33,29 @@ final class LocalBrokers {
         };
     }
 
-    static BrokerFixture create(String name) {
+    static BrokerFixture create(String name) { return create(name, false); }
+
+    /**
+     * With {@code proxied}, a process fixture that can route its clients through a TcpProxy does so
+     * (its {@code routeClientsThroughProxy()}), so the fault group's connection-cut test runs too.
+     */
+    static BrokerFixture create(String name, boolean proxied) {
         if (name.equals("memory")) return memory();
         String className = FIXTURES.get(name);
         if (className == null) {
             throw new IllegalArgumentException("Unknown local broker '" + name + "'; choose one of [kafka, pulsar, rabbitmq, memory]");
         }
         try {
-            return (BrokerFixture) Class.forName(className).getDeclaredConstructor().newInstance();
+            Class<?> type = Class.forName(className);
+            BrokerFixture fixture = (BrokerFixture) type.getDeclaredConstructor().newInstance();
+            if (proxied) {
+                try {
+                    type.getMethod("routeClientsThroughProxy").invoke(fixture);
+                } catch (NoSuchMethodException notOffered) {
+                    // this fixture cannot put a proxy in front of its broker: the cut test is skipped
+                }
+            }
+            return fixture;
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("Cannot create the local " + name + " broker fixture " + className + ": " + e, e);
         }

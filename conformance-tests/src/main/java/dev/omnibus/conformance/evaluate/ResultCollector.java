@@ -87,7 +87,7 @@ final class ResultCollector implements TestExecutionListener {
     private static String groupOf(TestIdentifier id) {
         return id.getSource().filter(MethodSource.class::isInstance)
                 .map(s -> ((MethodSource) s).getClassName())
-                .map(c -> c.substring(c.lastIndexOf('$') + 1)).orElse("?");
+                .map(c -> c.substring(Math.max(c.lastIndexOf('$'), c.lastIndexOf('.')) + 1)).orElse("?");
     }
 
     /** Parses {@code {a=1, b=2}} as published by the kit. */
