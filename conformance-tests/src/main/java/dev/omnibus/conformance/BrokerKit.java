@@ -171,6 +171,7 @@ public abstract class BrokerKit {
                 History.Verdict v = h.verdict(g);
                 reporter.publishEntry(Map.of("history." + g, v.counts().toString(), "driver", fixture().name()));
                 writeHistory(g, v, recovery.get(h));
+                System.out.print(v.table(fixture().name() + " " + testName, recovery.get(h)));
             }
         }
         histories.clear();

@@ -152,5 +152,24 @@ public final class History {
         }
 
         @Override public String toString() { return "history[group=" + group + "] " + counts(); }
+
+        /**
+         * The counts as a two-row text table headed by {@code title} (and the recovery time when
+         * known), as the kit prints it after every test that kept a history.
+         */
+        public String table(String title, Double recoverySeconds) {
+            Map<String, String> cells = new LinkedHashMap<>();
+            counts().forEach((k, v) -> cells.put(k, Long.toString(v)));
+            if (recoverySeconds != null) cells.put("recoverySeconds", String.format(java.util.Locale.ROOT, "%.3f", recoverySeconds));
+            StringBuilder head = new StringBuilder("  ");
+            StringBuilder row = new StringBuilder("  ");
+            cells.forEach((k, v) -> {
+                int w = Math.max(k.length(), v.length()) + 2;
+                head.append(String.format("%-" + w + "s", k));
+                row.append(String.format("%-" + w + "s", v));
+            });
+            return "history " + title + " [group " + group + "]\n" + head.toString().stripTrailing() + "\n"
+                    + row.toString().stripTrailing() + "\n";
+        }
     }
 }

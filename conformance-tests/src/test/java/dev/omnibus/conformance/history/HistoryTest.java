@@ -40,4 +40,16 @@ class HistoryTest {
         assertThat(v.redelivered()).isEqualTo(1);
         assertThat(v.toString()).contains("lost=1", "outOfOrder=1");
     }
+
+    @Test void tablePutsEveryCountUnderItsName() {
+        History h = new History();
+        Message m = History.message("a", 0);
+        h.track(m, CompletableFuture.completedFuture(new PublishReceipt("t", m.id(), null, Instant.now())));
+        String[] lines = h.verdict("g").table("kafka someTest", 1.25).split("\n");
+        assertThat(lines[0]).isEqualTo("history kafka someTest [group g]");
+        String[] names = lines[1].trim().split("\\s+"), values = lines[2].trim().split("\\s+");
+        assertThat(names).startsWith("attempted", "acknowledged", "failed").endsWith("recoverySeconds");
+        assertThat(values).hasSameSizeAs(names).startsWith("1", "1", "0").endsWith("1.250");
+        assertThat(values[java.util.Arrays.asList(names).indexOf("lost")]).isEqualTo("1");
+    }
 }
