@@ -15,7 +15,9 @@ import dev.omnibus.spi.Transport;
  * {@link dev.omnibus.MessageTooLargeException}; {@code perKeyOrdering} (default true) — false makes
  * the broker deliver a group's messages without key order and stop declaring
  * {@link dev.omnibus.Capability#PER_KEY_ORDERING} (to see how an application or the kit copes with a
- * broker that lacks it).
+ * broker that lacks it); {@code retainMessages} (default 100000, at least 0) — each topic keeps its
+ * last N records plus every record a group has not completed, and drops older ones (so a new group
+ * starting from EARLIEST sees the last N); fixed when the named broker is first created.
  */
 public final class MemoryDriver implements MessagingDriver {
     @Override public String scheme() { return "memory"; }
@@ -25,6 +27,8 @@ public final class MemoryDriver implements MessagingDriver {
         String name = config.authority().isEmpty() ? "default" : config.authority();
         long maxBytes = config.longOption("maxMessageBytes", 8L * 1024 * 1024, 1, Integer.MAX_VALUE);
         boolean perKeyOrdering = config.booleanOption("perKeyOrdering", true);
-        return new MemoryTransport(MemoryBroker.named(name), maxBytes, perKeyOrdering);
+        Long retain = config.option("retainMessages").isPresent()
+                ? config.longOption("retainMessages", MemoryBroker.DEFAULT_RETAIN_MESSAGES, 0, Integer.MAX_VALUE) : null;
+        return new MemoryTransport(MemoryBroker.named(name, retain), maxBytes, perKeyOrdering);
     }
 }

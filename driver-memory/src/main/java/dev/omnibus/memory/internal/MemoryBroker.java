@@ -7,6 +7,7 @@ import dev.omnibus.Position;
 import dev.omnibus.StartFrom;
 import dev.omnibus.spi.Inbound;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,14 +24,47 @@ import java.util.function.Consumer;
  * One named in-process broker: per topic an append-only log, per group the offsets not yet delivered
  * and the ones in flight. Per-key order: a group never has two messages of one key in flight, and
  * always delivers a key's lowest pending offset first, so redeliveries keep publish order.
+ *
+ * <p>A per-key group keeps one queue of pending offsets per key and a set of <em>ready</em> offsets:
+ * the head of every key not in flight, plus every keyless offset. Dispatch takes ready offsets in
+ * order and never looks at a message that cannot go yet, so its cost follows what is delivered, not
+ * the backlog behind busy keys.
+ *
+ * <p>Retention: each topic keeps at least its last {@code retainMessages} records, and every record a
+ * group has not completed; older ones are dropped (a new group starting from EARLIEST then starts at
+ * the oldest record kept). Without a bound, an embedded broker in a long-running process would keep
+ * every message it ever carried.
  */
 public final class MemoryBroker {
     private static final Map<String, MemoryBroker> BROKERS = new ConcurrentHashMap<>();
-    private static final int SCAN_LIMIT = 100_000;
+
+    /** Records each topic keeps beyond what its groups still need, unless configured otherwise. */
+    public static final long DEFAULT_RETAIN_MESSAGES = 100_000;
 
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
+    private final long retainMessages;
 
-    public static MemoryBroker named(String name) { return BROKERS.computeIfAbsent(name, n -> new MemoryBroker()); }
+    private MemoryBroker(long retainMessages) { this.retainMessages = retainMessages; }
+
+    /** The broker of this name with the default retention, created on first use. */
+    public static MemoryBroker named(String name) { return BROKERS.computeIfAbsent(name, n -> new MemoryBroker(DEFAULT_RETAIN_MESSAGES)); }
+
+    /**
+     * The broker of this name, created with {@code retainMessages} on first use; {@code null} takes the
+     * existing broker's setting (or the default). A different explicit value for an existing broker is
+     * refused, since one broker has one retention.
+     */
+    public static MemoryBroker named(String name, Long retainMessages) {
+        MemoryBroker b = BROKERS.computeIfAbsent(name, n -> new MemoryBroker(retainMessages == null ? DEFAULT_RETAIN_MESSAGES : retainMessages));
+        if (retainMessages != null && b.retainMessages != retainMessages) {
+            throw new dev.omnibus.ConfigurationException("retainMessages", retainMessages, "the value the memory broker '"
+                    + name + "' was created with (" + b.retainMessages + "), or no value; one broker has one retention");
+        }
+        return b;
+    }
+
+    /** Records each topic keeps beyond what its groups still need. */
+    public long retainMessages() { return retainMessages; }
 
     public static void reset(String name) { BROKERS.remove(name); }
 
@@ -74,7 +108,7 @@ public final class MemoryBroker {
                 if (closed) return;
                 closed = true;
                 receiving = false;
-                for (long offset : unsettled) group.giveBack(offset, topic.log.get((int) offset).key());
+                for (long offset : unsettled) group.giveBack(offset, topic.stored(offset).key());
                 unsettled.clear();
                 group.members.remove(this);
                 if (group.anonymous && group.members.isEmpty()) topic.groups.remove(group.name);
@@ -87,7 +121,10 @@ public final class MemoryBroker {
         final String name;
         final boolean anonymous;
         final boolean perKey;
-        final TreeSet<Long> pending = new TreeSet<>();
+        /** Offsets that may be delivered now, lowest first. */
+        final TreeSet<Long> ready = new TreeSet<>();
+        /** Per-key groups: every pending offset of a key, in order; its head is ready unless the key is in flight. */
+        final Map<String, ArrayDeque<Long>> queues = new HashMap<>();
         final Set<String> keysInFlight = new HashSet<>();
         final Map<Long, Integer> deliveries = new HashMap<>();
         final List<Member> members = new ArrayList<>();
@@ -99,15 +136,57 @@ public final class MemoryBroker {
             this.perKey = perKey;
         }
 
+        private boolean ordered(String key) { return perKey && key != null; }
+
+        /** The lowest offset this group may still deliver: ready, waiting behind a key, or in flight. */
+        long lowestNeeded() {
+            long low = ready.isEmpty() ? Long.MAX_VALUE : ready.first();
+            for (ArrayDeque<Long> q : queues.values()) if (!q.isEmpty()) low = Math.min(low, q.peekFirst());
+            for (Member m : members) for (long o : m.unsettled) low = Math.min(low, o);
+            return low;
+        }
+
+        /** A newly appended (or replayed) offset, in increasing order. */
+        void add(long offset, String key) {
+            if (!ordered(key)) {
+                ready.add(offset);
+                return;
+            }
+            ArrayDeque<Long> q = queues.computeIfAbsent(key, k -> new ArrayDeque<>());
+            q.addLast(offset);
+            if (q.size() == 1 && !keysInFlight.contains(key)) ready.add(offset);
+        }
+
+        /** The ready {@code offset} is being delivered (already removed from {@link #ready}). */
+        void take(long offset, String key) {
+            if (!ordered(key)) return;
+            queues.get(key).pollFirst();
+            keysInFlight.add(key);
+        }
+
+        /** A delivery was acknowledged: the key's next offset becomes ready. */
+        void completed(String key) {
+            if (!ordered(key)) return;
+            keysInFlight.remove(key);
+            ArrayDeque<Long> q = queues.get(key);
+            if (q.isEmpty()) queues.remove(key);
+            else ready.add(q.peekFirst());
+        }
+
+        /** A delivery came back (nack, or its member left): it is the key's next again. */
         void giveBack(long offset, String key) {
-            pending.add(offset);
-            if (key != null) keysInFlight.remove(key);
+            ready.add(offset);
+            if (!ordered(key)) return;
+            keysInFlight.remove(key);
+            queues.computeIfAbsent(key, k -> new ArrayDeque<>()).addFirst(offset);
         }
     }
 
     final class Topic {
         final String name;
-        final List<Stored> log = new ArrayList<>();
+        /** Records from offset {@link #base} on. */
+        final ArrayList<Stored> log = new ArrayList<>();
+        long base;
         final Map<String, Group> groups = new HashMap<>();
 
         Topic(String name) { this.name = name; }
@@ -115,9 +194,10 @@ public final class MemoryBroker {
         long append(StoredDraft d) {
             long offset;
             synchronized (this) {
-                offset = log.size();
+                offset = base + log.size();
                 log.add(new Stored(offset, d.key(), d.message(), d.raw(), d.headers()));
-                for (Group g : groups.values()) g.pending.add(offset);
+                if (log.size() >= 2 * Math.max(retainMessages, 1024)) trim();
+                for (Group g : groups.values()) g.add(offset, d.key());
             }
             dispatch();
             return offset;
@@ -126,7 +206,7 @@ public final class MemoryBroker {
         synchronized Group group(String name, StartFrom startFrom, boolean perKey) {
             return groups.computeIfAbsent(name, n -> {
                 Group g = new Group(n, false, perKey);
-                if (startFrom == StartFrom.EARLIEST) for (long o = 0; o < log.size(); o++) g.pending.add(o);
+                if (startFrom == StartFrom.EARLIEST) for (Stored s : log) g.add(s.offset(), s.key());
                 return g;
             });
         }
@@ -144,6 +224,21 @@ public final class MemoryBroker {
             return m;
         }
 
+        Stored stored(long offset) { return log.get((int) (offset - base)); }
+
+        /**
+         * Drops the oldest records beyond {@code retainMessages} that no group still needs (pending or in
+         * flight). Runs when the log has doubled past the bound, so its cost per append stays constant.
+         */
+        private void trim() {
+            long keepFrom = base + log.size() - retainMessages;
+            for (Group g : groups.values()) keepFrom = Math.min(keepFrom, g.lowestNeeded());
+            int drop = (int) Math.max(0, keepFrom - base);
+            if (drop == 0) return;
+            log.subList(0, drop).clear();
+            base += drop;
+        }
+
         /** Hands every deliverable pending message to a member with room; sinks are called outside the lock. */
         void dispatch() {
             List<Runnable> deliveries = new ArrayList<>();
@@ -154,23 +249,15 @@ public final class MemoryBroker {
         }
 
         private void collect(Group g, List<Runnable> out) {
-            if (g.members.isEmpty() || g.pending.isEmpty()) return;
-            Set<String> blocked = new HashSet<>();
-            Iterator<Long> it = g.pending.iterator();
-            int scanned = 0;
-            while (it.hasNext() && scanned++ < SCAN_LIMIT) {
+            if (g.members.isEmpty() || g.ready.isEmpty()) return;
+            Iterator<Long> it = g.ready.iterator();
+            while (it.hasNext()) {
                 if (!hasRoom(g)) return;
                 long offset = it.next();
-                Stored s = log.get((int) offset);
-                if (g.perKey && s.key() != null) {
-                    if (g.keysInFlight.contains(s.key()) || blocked.contains(s.key())) {
-                        blocked.add(s.key());
-                        continue;
-                    }
-                    g.keysInFlight.add(s.key());
-                }
-                Member target = nextWithRoom(g);
+                Stored s = stored(offset);
                 it.remove();
+                g.take(offset, s.key());
+                Member target = nextWithRoom(g);
                 int count = g.deliveries.merge(offset, 1, Integer::sum);
                 target.unsettled.add(offset);
                 MemoryInbound inbound = new MemoryInbound(target, s, count);
@@ -200,7 +287,7 @@ public final class MemoryBroker {
                 if (!member.unsettled.remove(s.offset())) return; // member closed meanwhile: already given back
                 Group g = member.group;
                 if (ack) {
-                    if (s.key() != null) g.keysInFlight.remove(s.key());
+                    g.completed(s.key());
                     g.deliveries.remove(s.offset());
                 } else {
                     g.giveBack(s.offset(), s.key());

@@ -1,0 +1,72 @@
+package dev.omnibus.memory;
+
+import dev.omnibus.ConfigurationException;
+import dev.omnibus.Message;
+import dev.omnibus.Messaging;
+import dev.omnibus.MessagingConfig;
+import dev.omnibus.StartFrom;
+import dev.omnibus.SubscribeOptions;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** The embedded broker keeps the last retainMessages records plus whatever a group still needs. */
+class RetentionTest {
+    private static final int PUBLISHED = 6_000;
+
+    private static Messaging connect(String name, String retain) {
+        return Messaging.connect(MessagingConfig.builder("memory://" + name).option("retainMessages", retain).build());
+    }
+
+    private static void publish(Messaging bus, String topic, int n) {
+        for (int i = 0; i < n; i++) bus.publish(topic, Message.ofBytes("t", Integer.toString(i).getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/plain").withKey("k" + (i % 10))).join();
+    }
+
+    @Test void oldRecordsNoGroupNeedsAreDroppedAndEarliestStartsAtTheOldestKept() {
+        try (Messaging bus = connect("retention-" + UUID.randomUUID(), "100")) {
+            publish(bus, "t", PUBLISHED);
+            List<Integer> seen = new CopyOnWriteArrayList<>();
+            bus.subscribe("t", SubscribeOptions.group("late").startFrom(StartFrom.EARLIEST), d -> seen.add(Integer.parseInt(d.message().dataAsString())));
+            await().atMost(Duration.ofSeconds(30)).until(() -> seen.contains(PUBLISHED - 1));
+            // at least the last 100 are kept; far fewer than all (trimming runs when the log doubles past max(100, 1024))
+            assertThat(seen.size()).isBetween(100, 2_048);
+            assertThat(seen).contains(PUBLISHED - 100).doesNotContain(0);
+        }
+    }
+
+    @Test void recordsAGroupHasNotCompletedAreKept() throws Exception {
+        try (Messaging bus = connect("retention-" + UUID.randomUUID(), "0")) {
+            CountDownLatch release = new CountDownLatch(1);
+            Set<Integer> seen = ConcurrentHashMap.newKeySet();
+            bus.subscribe("t", SubscribeOptions.group("slow").maxInFlight(1), d -> {
+                release.await();
+                seen.add(Integer.parseInt(d.message().dataAsString()));
+            });
+            publish(bus, "t", PUBLISHED);
+            release.countDown();
+            await().atMost(Duration.ofSeconds(30)).until(() -> seen.size() == PUBLISHED);
+        }
+    }
+
+    @Test void oneBrokerHasOneRetention() {
+        String name = "retention-" + UUID.randomUUID();
+        try (Messaging first = connect(name, "500");
+             Messaging same = connect(name, "500");
+             Messaging unsaid = Messaging.connect("memory://" + name)) {
+            assertThat(same).isNotNull();
+            assertThat(unsaid).isNotNull();
+            assertThatThrownBy(() -> connect(name, "10")).isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("retainMessages").hasMessageContaining("500");
+        }
+    }
+}
