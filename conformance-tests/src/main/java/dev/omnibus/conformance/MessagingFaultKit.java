@@ -14,6 +14,7 @@ import dev.omnibus.conformance.faults.SteadyPublisher;
 import dev.omnibus.conformance.faults.TcpProxy;
 import dev.omnibus.conformance.fixtures.ForkedProcess;
 import dev.omnibus.conformance.history.History;
+import dev.omnibus.idempotency.InMemoryIdempotencyStore;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -89,6 +90,10 @@ public abstract class MessagingFaultKit extends BrokerKit {
             h.delivered(g, d);
             if (faultEnded.get() != null && recoveredAt.get() == null) recoveredAt.compareAndSet(null, Instant.now());
         }));
+        // a second group with an idempotency store: what the broker redelivers must not take effect twice
+        String effects = g + "-idempotent";
+        track(consumer.subscribe(t, baseOptions(effects).concurrency(4).retry(RetryPolicy.fixed(5, Duration.ofMillis(200)))
+                .idempotency(new InMemoryIdempotencyStore()), d -> h.delivered(effects, d)));
         SteadyPublisher publisher = new SteadyPublisher(producer, t, h, KEYS, 200, patience());
         try (publisher) {
             eventually().until(() -> h.receivedUnique(g) > 50);
@@ -106,7 +111,11 @@ public abstract class MessagingFaultKit extends BrokerKit {
         eventually().untilAsserted(() -> {
             History.Verdict v = h.verdict(g);
             assertThat(v.lost()).as("acknowledged but not received (yet), %s", v).isZero();
+            History.Verdict e = h.verdict(effects);
+            assertThat(e.lost()).as("acknowledged but without effect (yet) in the idempotent group, %s", e).isZero();
         });
+        History.Verdict once = h.verdict(effects);
+        assertThat(once.duplicated()).as("effects applied twice despite the idempotency store, %s", once).isZero();
         History.Verdict v = h.verdict(g);
         recoverySeconds(h, Duration.between(faultEnded.get(), recoveredAt.get()).toMillis() / 1000.0);
         assertThat(v.lost()).as("lost, %s", v).isZero();
