@@ -44,10 +44,10 @@ class OmnibusAutoConfigurationTest {
 
     @Test
     void propertiesNeverShowSecrets() {
-        runner.withPropertyValues("omnibus.url=memory://user:s3cret@host", "omnibus.options.memory.password=hunter2").run(ctx -> {
-            String shown = ctx.getBean(OmnibusProperties.class).toString();
-            assertThat(shown).doesNotContain("s3cret").doesNotContain("hunter2").contains("memory.password");
-        });
+        OmnibusProperties p = new OmnibusProperties();
+        p.setUrl("amqp://app:s3cret@rabbit.internal:5672/");
+        p.getOptions().put("rabbitmq.password", "hunter2");
+        assertThat(p.toString()).doesNotContain("s3cret").doesNotContain("hunter2").contains("rabbitmq.password");
     }
 
     @Test
