@@ -76,7 +76,10 @@ public final class DefaultMessaging implements Messaging {
         this.requests = new RequestReplyClient(transport, "omnibus.replies." + Ids.newId(), scheduler, callbacks);
     }
 
-    /** Parses the configuration, finds the driver, connects, and rejects options nobody understood. */
+    /**
+     * Parses the configuration, finds the driver, lets it validate its options, rejects options nobody
+     * read, and only then connects: a configuration mistake never waits for a network timeout.
+     */
     public static Messaging connect(MessagingConfig config) {
         ConnectionUrl url = ConnectionUrl.parse(config.url());
         Map<String, String> options = new LinkedHashMap<>(url.query());
@@ -86,14 +89,10 @@ public final class DefaultMessaging implements Messaging {
                 url.path(), options);
         Duration closeTimeout = driverConfig.durationOption("closeTimeout", Duration.ofSeconds(10));
         Duration requestTimeout = driverConfig.durationOption("requestTimeout", Duration.ofSeconds(30));
-        Transport transport = driver.connect(driverConfig);
-        Set<String> unknown = driverConfig.unreadKeys();
-        if (!unknown.isEmpty()) {
-            transport.close();
-            throw new ConfigurationException("Unknown option(s) " + unknown + " for driver '" + driver.scheme()
-                    + "'. Supported: " + driverConfig.readKeys() + ", plus pass-through keys '" + nativePrefix(driver.scheme())
-                    + "*' for the native client.");
-        }
+        MessagingDriver.PendingConnection pending = driver.configure(driverConfig);
+        if (validatesBeforeConnecting(driver)) rejectUnreadOptions(driver, driverConfig, null); // a typo fails at once
+        Transport transport = pending.connect();
+        rejectUnreadOptions(driver, driverConfig, transport); // drivers that read options only while connecting
         Set<Capability> missing = EnumSet.noneOf(Capability.class);
         for (Capability c : config.required()) if (!transport.capabilities().contains(c)) missing.add(c);
         if (!missing.isEmpty()) {
@@ -103,6 +102,24 @@ public final class DefaultMessaging implements Messaging {
         log.info("Connected to {} ({}) with capabilities {}", driverConfig.redactedUrl(), transport.brokerDescription(),
                 new TreeSet<>(transport.capabilities()));
         return new DefaultMessaging(driver.scheme(), transport, closeTimeout, requestTimeout);
+    }
+
+    /** True when the driver implements {@link MessagingDriver#configure} (a connect-only driver reads options late). */
+    private static boolean validatesBeforeConnecting(MessagingDriver driver) {
+        try {
+            return driver.getClass().getMethod("configure", DriverConfig.class).getDeclaringClass() != MessagingDriver.class;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
+    private static void rejectUnreadOptions(MessagingDriver driver, DriverConfig driverConfig, Transport transport) {
+        Set<String> unknown = driverConfig.unreadKeys();
+        if (unknown.isEmpty()) return;
+        if (transport != null) transport.close();
+        throw new ConfigurationException("Unknown option(s) " + unknown + " for driver '" + driver.scheme()
+                + "'. Supported: " + driverConfig.readKeys() + ", plus pass-through keys '" + nativePrefix(driver.scheme())
+                + "*' for the native client.");
     }
 
     private static String nativePrefix(String scheme) {

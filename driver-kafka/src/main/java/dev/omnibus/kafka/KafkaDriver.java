@@ -19,8 +19,15 @@ import dev.omnibus.spi.Transport;
 public final class KafkaDriver implements MessagingDriver {
     @Override public String scheme() { return "kafka"; }
 
+    /** Parses and validates the URL and every option (no network); the result connects. */
+    @Override
+    public PendingConnection configure(DriverConfig config) {
+        KafkaSettings settings = KafkaSettings.from(config);
+        return () -> KafkaTransport.connect(settings);
+    }
+
     @Override
     public Transport connect(DriverConfig config) {
-        return KafkaTransport.connect(KafkaSettings.from(config));
+        return configure(config).connect();
     }
 }

@@ -24,8 +24,15 @@ import dev.omnibus.spi.Transport;
 public final class PulsarDriver implements MessagingDriver {
     @Override public String scheme() { return "pulsar"; }
 
+    /** Parses and validates the URL and every option (no network); the result connects. */
+    @Override
+    public PendingConnection configure(DriverConfig config) {
+        PulsarSettings settings = PulsarSettings.from(config);
+        return () -> PulsarTransport.connect(settings);
+    }
+
     @Override
     public Transport connect(DriverConfig config) {
-        return PulsarTransport.connect(PulsarSettings.from(config));
+        return configure(config).connect();
     }
 }

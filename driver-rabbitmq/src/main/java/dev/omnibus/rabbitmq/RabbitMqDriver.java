@@ -21,10 +21,17 @@ import dev.omnibus.spi.Transport;
 public class RabbitMqDriver implements MessagingDriver {
     @Override public String scheme() { return "amqp"; }
 
+    /** Parses and validates the URL and every option (no network); the result connects. */
+    @Override
+    public PendingConnection configure(DriverConfig config) {
+        RabbitSettings settings = RabbitSettings.read(config);
+        Connector connector = Connector.prepare(config, settings, tls());
+        return () -> new RabbitTransport(connector.connect(), settings);
+    }
+
     @Override
     public Transport connect(DriverConfig config) {
-        RabbitSettings settings = RabbitSettings.read(config);
-        return new RabbitTransport(Connector.connect(config, settings, tls()), settings);
+        return configure(config).connect();
     }
 
     /** Whether connections use TLS. */

@@ -49,8 +49,17 @@ public final class CountingDriver implements MessagingDriver {
     @Override public String scheme() { return real.scheme(); }
 
     @Override
+    public PendingConnection configure(DriverConfig config) {
+        PendingConnection real = this.real.configure(config);
+        return () -> counting(real.connect());
+    }
+
+    @Override
     public Transport connect(DriverConfig config) {
-        Transport t = real.connect(config);
+        return configure(config).connect();
+    }
+
+    private Transport counting(Transport t) {
         return new Transport() {
             @Override public Set<Capability> capabilities() { return t.capabilities(); }
             @Override public CompletableFuture<PublishReceipt> send(String topic, Message m) { return t.send(topic, m); }

@@ -42,7 +42,8 @@ public record PulsarSettings(String serviceUrl, String adminUrl, String tenant, 
             throw new ConfigurationException("Pulsar URLs take no user info (" + config.redactedUrl() + "); configure "
                     + "authentication with the pass-through options pulsar.authPluginClassName and pulsar.authParams");
         }
-        String serviceUrl = "pulsar://" + withDefaultPorts(config.authority());
+        java.util.List<dev.omnibus.spi.HostAndPort> hosts = config.hosts(DEFAULT_PORT);
+        String serviceUrl = "pulsar://" + String.join(",", hosts.stream().map(Object::toString).toList());
         String pathTenant = null;
         String pathNamespace = null;
         String path = config.path();
@@ -56,9 +57,7 @@ public record PulsarSettings(String serviceUrl, String adminUrl, String tenant, 
         }
         String tenant = pick(config, "tenant", pathTenant, "public");
         String namespace = pick(config, "namespace", pathNamespace, "default");
-        String firstHost = config.authority().split(",")[0];
-        int colon = firstHost.lastIndexOf(':');
-        String host = colon > 0 ? firstHost.substring(0, colon) : firstHost;
+        String host = hosts.get(0).ipv6() ? "[" + hosts.get(0).host() + "]" : hosts.get(0).host();
         String adminUrl = config.option("adminUrl", "http://" + host + ":8080");
         if (!adminUrl.startsWith("http://") && !adminUrl.startsWith("https://")) {
             throw new ConfigurationException("adminUrl", adminUrl, "an http:// or https:// URL such as http://127.0.0.1:8080");
@@ -104,15 +103,6 @@ public record PulsarSettings(String serviceUrl, String adminUrl, String tenant, 
         Duration d = config.durationOption(key, defaultValue);
         if (d.isNegative() || d.isZero()) throw new ConfigurationException(key, d, "a positive duration such as 10s");
         return d;
-    }
-
-    private static String withDefaultPorts(String authority) {
-        StringBuilder sb = new StringBuilder();
-        for (String h : authority.split(",")) {
-            if (sb.length() > 0) sb.append(',');
-            sb.append(h.contains(":") ? h : h + ":" + DEFAULT_PORT);
-        }
-        return sb.toString();
     }
 
     private static String stripSlash(String url) { return url.endsWith("/") ? url.substring(0, url.length() - 1) : url; }

@@ -130,8 +130,9 @@ public final class PulsarTransport implements Transport {
             Thread.currentThread().interrupt();
             throw new BrokerUnavailableException("Interrupted while connecting to " + s.serviceUrl(), e);
         } catch (Exception e) {
-            throw new BrokerUnavailableException("Cannot connect to the Pulsar broker at " + s.serviceUrl() + ": "
-                    + PulsarErrors.unwrap(e).getMessage(), PulsarErrors.unwrap(e));
+            log.debug("Connecting to {} failed", s.serviceUrl(), e);
+            throw new BrokerUnavailableException("Cannot reach the Pulsar broker at " + s.serviceUrl() + ": "
+                    + PulsarErrors.plainReason(e) + ". Is it running and is the host:port right?", null);
         }
     }
 
@@ -147,8 +148,9 @@ public final class PulsarTransport implements Transport {
             throw new BrokerUnavailableException("Interrupted while connecting to " + s.serviceUrl(), e);
         } catch (Exception e) {
             if (PulsarErrors.namespaceMissing(e)) throw PulsarErrors.missingNamespace(s, e);
+            log.debug("Topic lookup on {} failed", s.serviceUrl(), e);
             throw new BrokerUnavailableException("Pulsar broker at " + s.serviceUrl() + " refused a topic lookup in "
-                    + s.tenantNamespace() + ": " + PulsarErrors.unwrap(e).getMessage(), PulsarErrors.unwrap(e));
+                    + s.tenantNamespace() + ": " + PulsarErrors.plainReason(e), null);
         }
     }
 
