@@ -142,7 +142,7 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
                 settle(true);
                 return null;
             } catch (Throwable error) {
-                Instant now = Instant.now();
+                Instant now = Timestamps.now();
                 if (firstFailure == null) firstFailure = now;
                 boolean retryable = options.retry().isRetryable(error) && attempt < options.retry().maxAttempts();
                 if (retryable) {
@@ -200,7 +200,7 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
         }
 
         private Duration deadLetterInvalid(InvalidEnvelopeException e) {
-            Instant now = Instant.now();
+            Instant now = Timestamps.now();
             Message.Builder b = Message.builder()
                     .type("dev.omnibus.InvalidEnvelope")
                     .source("/omnibus/invalid-envelope")

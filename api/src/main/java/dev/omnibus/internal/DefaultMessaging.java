@@ -233,7 +233,7 @@ public final class DefaultMessaging implements Messaging {
     @Override
     public CompletableFuture<Long> redrive(String deadLetterTopic, Duration quietPeriod) {
         checkTopic(deadLetterTopic);
-        java.time.Instant startedAt = java.time.Instant.now();
+        java.time.Instant startedAt = Timestamps.now();
         AtomicLong moved = new AtomicLong();
         AtomicLong lastActivity = new AtomicLong(System.nanoTime());
         java.util.concurrent.atomic.AtomicBoolean reachedNewer = new java.util.concurrent.atomic.AtomicBoolean();

@@ -83,6 +83,25 @@ public record PulsarSettings(String serviceUrl, String adminUrl, String tenant, 
     /** {@code persistent://tenant/namespace/topic}. */
     public String fullTopic(String topic) { return "persistent://" + tenant + "/" + namespace + "/" + topic; }
 
+    /** Host of the first service URL address (IPv6 without brackets). */
+    public String firstHost() {
+        String first = serviceUrl.substring("pulsar://".length()).split(",")[0];
+        String host = first.substring(0, first.lastIndexOf(':'));
+        return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    /** Port of the first service URL address. */
+    public int firstPort() {
+        String first = serviceUrl.substring("pulsar://".length()).split(",")[0];
+        return Integer.parseInt(first.substring(first.lastIndexOf(':') + 1));
+    }
+
+    /** True when clients connect without TLS and without authentication (then a bare CONNECT is answered). */
+    boolean plainConnection() {
+        return !clientPassThrough.containsKey("authPluginClassName") && !clientPassThrough.containsKey("authentication")
+                && !"true".equalsIgnoreCase(String.valueOf(clientPassThrough.getOrDefault("useTls", "false")));
+    }
+
     /** {@code tenant/namespace}. */
     public String tenantNamespace() { return tenant + "/" + namespace; }
 
