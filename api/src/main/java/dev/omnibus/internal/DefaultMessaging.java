@@ -90,7 +90,9 @@ public final class DefaultMessaging implements Messaging {
         Duration closeTimeout = driverConfig.durationOption("closeTimeout", Duration.ofSeconds(10));
         Duration requestTimeout = driverConfig.durationOption("requestTimeout", Duration.ofSeconds(30));
         MessagingDriver.PendingConnection pending = driver.configure(driverConfig);
-        if (validatesBeforeConnecting(driver)) rejectUnreadOptions(driver, driverConfig, null); // a typo fails at once
+        if (!(pending instanceof MessagingDriver.DeferredConnection)) {
+            rejectUnreadOptions(driver, driverConfig, null); // before the network: a typo fails at once
+        }
         Transport transport = pending.connect();
         rejectUnreadOptions(driver, driverConfig, transport); // drivers that read options only while connecting
         Set<Capability> missing = EnumSet.noneOf(Capability.class);
@@ -102,15 +104,6 @@ public final class DefaultMessaging implements Messaging {
         log.info("Connected to {} ({}) with capabilities {}", driverConfig.redactedUrl(), transport.brokerDescription(),
                 new TreeSet<>(transport.capabilities()));
         return new DefaultMessaging(driver.scheme(), transport, closeTimeout, requestTimeout);
-    }
-
-    /** True when the driver implements {@link MessagingDriver#configure} (a connect-only driver reads options late). */
-    private static boolean validatesBeforeConnecting(MessagingDriver driver) {
-        try {
-            return driver.getClass().getMethod("configure", DriverConfig.class).getDeclaringClass() != MessagingDriver.class;
-        } catch (NoSuchMethodException e) {
-            return false;
-        }
     }
 
     private static void rejectUnreadOptions(MessagingDriver driver, DriverConfig driverConfig, Transport transport) {

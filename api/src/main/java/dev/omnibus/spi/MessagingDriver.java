@@ -18,9 +18,10 @@ public interface MessagingDriver {
      * reported to the user as unknown), validates them and the URL, and returns what opens the connection.
      * Must not open a connection, resolve a host name or start a thread: a bad value, a malformed URL or
      * an unknown option fails with {@link dev.omnibus.ConfigurationException} naming it, at once. The
-     * default defers everything to {@link #connect}.
+     * default defers everything to {@link #connect} (a {@link DeferredConnection}: the core then checks
+     * for unknown options only after connecting).
      */
-    default PendingConnection configure(DriverConfig config) { return () -> connect(config); }
+    default PendingConnection configure(DriverConfig config) { return new DeferredConnection(this, config); }
 
     /**
      * Connects to the broker: {@code configure(config).connect()} for a driver that implements
@@ -28,6 +29,14 @@ public interface MessagingDriver {
      * bounded time with {@link dev.omnibus.BrokerUnavailableException} when the broker cannot be reached.
      */
     Transport connect(DriverConfig config);
+
+    /**
+     * What {@link #configure} returns for a driver that reads its options only in {@link #connect}: nothing
+     * was validated yet. A wrapping driver returns one too when the driver it wraps does.
+     */
+    record DeferredConnection(MessagingDriver driver, DriverConfig config) implements PendingConnection {
+        @Override public Transport connect() { return driver.connect(config); }
+    }
 
     /** A validated configuration, ready to connect. */
     @FunctionalInterface

@@ -50,13 +50,14 @@ public final class CountingDriver implements MessagingDriver {
 
     @Override
     public PendingConnection configure(DriverConfig config) {
-        PendingConnection real = this.real.configure(config);
-        return () -> counting(real.connect());
+        PendingConnection pending = real.configure(config);
+        if (pending instanceof DeferredConnection) return new DeferredConnection(this, config); // real reads options late
+        return () -> counting(pending.connect());
     }
 
     @Override
     public Transport connect(DriverConfig config) {
-        return configure(config).connect();
+        return counting(real.connect(config));
     }
 
     private Transport counting(Transport t) {
