@@ -8,6 +8,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.avro.util.ClassSecurityValidator;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -58,10 +59,23 @@ public final class EventType<T> {
         return new Builder<>(subject, SchemaDefinition.avro(schema.toString()), new AvroContractCodec<>(null, false), null);
     }
 
-    /** An Avro contract on a generated (specific) record class; its schema is the class's {@code SCHEMA$}. */
+    /**
+     * An Avro contract on a generated (specific) record class; its schema is the class's {@code SCHEMA$}.
+     * Avro 1.12 instantiates only trusted classes by name; naming the class here adds it to Avro's trusted
+     * classes ({@code org.apache.avro.util.ClassSecurityValidator}), and nothing else.
+     */
     public static <T extends SpecificRecord> Builder<T> avro(String subject, Class<T> recordClass) {
         Schema s = SpecificData.get().getSchema(recordClass);
+        trust(recordClass);
         return new Builder<>(subject, SchemaDefinition.avro(s.toString()), new AvroContractCodec<>(recordClass, false), recordClass);
+    }
+
+    private static synchronized void trust(Class<?> recordClass) {
+        ClassSecurityValidator.ClassSecurityPredicate global = ClassSecurityValidator.getGlobal();
+        if (!global.isTrusted(recordClass)) {
+            ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(global,
+                    ClassSecurityValidator.builder().add(recordClass).build()));
+        }
     }
 
     /** The registry subject. */

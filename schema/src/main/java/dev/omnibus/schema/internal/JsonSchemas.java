@@ -30,7 +30,7 @@ public final class JsonSchemas {
     public static List<String> violations(Schema schema, JsonNode json) {
         List<String> out = new ArrayList<>();
         for (Error e : schema.validate(json)) {
-            out.add(e.getMessage());
+            out.add(e.getInstanceLocation() + ": " + e.getMessage());
         }
         return out;
     }
