@@ -26,8 +26,14 @@ public final class Parsed {
         try {
             return new Schema.Parser().parse(text);
         } catch (SchemaParseException | NullPointerException e) {
-            throw new InvalidSchemaException("Not a valid Avro schema: " + e.getMessage(), e);
+            throw new InvalidSchemaException("Not a valid Avro schema: " + firstLine(e.getMessage()), e);
         }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) return "unreadable";
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
     }
 
     /** The JSON tree of a JSON Schema text; it must be a JSON object (or boolean). */
