@@ -61,6 +61,22 @@ class ContractsTest {
         assertThat(v2.dataSchema()).endsWith("/subjects/orders.placed/versions/2");
     }
 
+    @Test void jsonDefaultsAreFilledInNestedObjectsAndArrayItems() {
+        EventType<JsonNode> v1 = EventType.jsonSchema("orders.nested", JsonNode.class, """
+                {"type": "object", "properties": {"customer": {"type": "object", "properties": {"id": {"type": "string"}}},
+                 "lines": {"type": "array", "items": {"type": "object", "properties": {"sku": {"type": "string"}}}}}}""").build();
+        EventType<JsonNode> v2 = EventType.jsonSchema("orders.nested", JsonNode.class, """
+                {"type": "object", "properties": {
+                   "customer": {"type": "object", "properties": {"id": {"type": "string"}, "tier": {"type": "string", "default": "basic"}}},
+                   "lines": {"type": "array", "items": {"type": "object", "properties": {"sku": {"type": "string"},
+                             "qty": {"type": "integer", "default": 1}}}},
+                   "channel": {"type": "string", "default": "web"}}}""").build();
+        Message m = contracts.message(v1, JsonSchemasTestData.node("{\"customer\": {\"id\": \"c\"}, \"lines\": [{\"sku\": \"a\"}, {\"sku\": \"b\"}]}"));
+        assertThat(contracts.read(v2, m)).isEqualTo(JsonSchemasTestData.node(
+                "{\"customer\": {\"id\": \"c\", \"tier\": \"basic\"}, \"lines\": [{\"sku\": \"a\", \"qty\": 1},"
+                        + " {\"sku\": \"b\", \"qty\": 1}], \"channel\": \"web\"}"));
+    }
+
     @Test void avroGenericBinaryResolvesBothWays() {
         EventType<GenericRecord> v1 = EventType.avro("orders.avro", AVRO_V1).version(1).build();
         EventType<GenericRecord> v2 = EventType.avro("orders.avro", AVRO_V2).version(2).build();

@@ -69,6 +69,34 @@ class JdbcSchemaRegistryTest extends SchemaRegistryContract {
         assertThat(instances.get(1).versions("race")).hasSize(16);
     }
 
+    @Test void producerAndConsumerInstancesShareContractsThroughTheTables() {
+        String prefix = db.prefix("contracts");
+        JdbcSchemaRegistry producerRegistry = JdbcSchemaRegistry.builder(db.dataSource()).tablePrefix(prefix).build();
+        JdbcSchemaRegistry consumerRegistry = JdbcSchemaRegistry.builder(db.dataSource()).tablePrefix(prefix).build();
+        producerRegistry.createSchema();
+        Contracts producer = Contracts.using(producerRegistry);
+        Contracts consumer = Contracts.using(consumerRegistry);
+        producer.bind(ContractsTest.JSON_V1);
+        dev.omnibus.Message v2 = producer.message(ContractsTest.JSON_V2, new TestSchemas.OrderV2("o-1", "c", 3, "EUR", null));
+        assertThat(v2.dataSchema()).isEqualTo("urn:omnibus:schemas:jdbc:" + prefix + "/subjects/orders.placed/versions/2");
+        assertThat(consumer.read(ContractsTest.JSON_V1, v2)).isEqualTo(new TestSchemas.OrderV1("o-1", "c", 3));
+    }
+
+    @Test void aRegistryThatCannotAnswerIsRetriedNotDeadLettered() {
+        String prefix = db.prefix("outage");
+        JdbcSchemaRegistry registry = JdbcSchemaRegistry.builder(db.dataSource()).tablePrefix(prefix).build();
+        registry.createSchema();
+        Contracts producer = Contracts.using(registry);
+        Contracts consumer = Contracts.using(registry);
+        consumer.bind(ContractsTest.JSON_V1); // the consumer is up and bound
+        producer.bind(ContractsTest.JSON_V1);
+        dev.omnibus.Message v2 = producer.message(ContractsTest.JSON_V2, new TestSchemas.OrderV2("o-1", "c", 3, "EUR", null));
+        db.exec("DROP TABLE " + prefix + "_versions");
+        assertThatThrownBy(() -> consumer.read(ContractsTest.JSON_V1, v2))
+                .isInstanceOf(SchemaStoreException.class).isNotInstanceOf(dev.omnibus.DeadLetterException.class)
+                .hasMessageContaining(prefix + "_*");
+    }
+
     @Test void aBadPrefixNamesTheOptionAndWhatIsAccepted() {
         assertThatThrownBy(() -> JdbcSchemaRegistry.builder(db.dataSource()).tablePrefix("x; DROP TABLE y"))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("tablePrefix").hasMessageContaining("letters, digits");

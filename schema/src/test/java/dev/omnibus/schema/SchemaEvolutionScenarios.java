@@ -1,5 +1,6 @@
 package dev.omnibus.schema;
 
+import dev.omnibus.Capability;
 import dev.omnibus.DeadLetters;
 import dev.omnibus.Delivery;
 import dev.omnibus.Message;
@@ -65,7 +66,12 @@ abstract class SchemaEvolutionScenarios {
         return "schema-" + testName.replaceAll("[^A-Za-z0-9]", "").toLowerCase() + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    private static SubscribeOptions group(String name) { return SubscribeOptions.group(name).startFrom(StartFrom.EARLIEST); }
+    /** A consumer group reading from the start where the broker can replay (Kafka, Pulsar, memory); RabbitMQ
+     * queues bind at subscribe time, before anything is published. */
+    private static SubscribeOptions group(Messaging bus, String name) {
+        SubscribeOptions o = SubscribeOptions.group(name);
+        return bus.capabilities().contains(Capability.REPLAY) ? o.startFrom(StartFrom.EARLIEST) : o;
+    }
 
     private static void publish(Messaging bus, String topic, Message m) throws Exception {
         bus.publish(topic, m).get(60, TimeUnit.SECONDS);
@@ -81,8 +87,8 @@ abstract class SchemaEvolutionScenarios {
         try (Messaging producer = connect(); Messaging consumer = connect()) {
             producerSide.bind(ContractsTest.JSON_V1);
             producerSide.bind(ContractsTest.JSON_V2);
-            consumer.subscribe(topic, group("v2-service"), consumerSide.handler(ContractsTest.JSON_V2, (o, d) -> v2Seen.add(o)));
-            consumer.subscribe(topic, group("v1-service"), consumerSide.handler(ContractsTest.JSON_V1, (o, d) -> v1Seen.add(o)));
+            consumer.subscribe(topic, group(consumer, "v2-service"), consumerSide.handler(ContractsTest.JSON_V2, (o, d) -> v2Seen.add(o)));
+            consumer.subscribe(topic, group(consumer, "v1-service"), consumerSide.handler(ContractsTest.JSON_V1, (o, d) -> v1Seen.add(o)));
             publish(producer, topic, producerSide.message(ContractsTest.JSON_V1, new TestSchemas.OrderV1("o-1", "c-1", 10)).withKey("c-1"));
             publish(producer, topic, producerSide.message(ContractsTest.JSON_V2, new TestSchemas.OrderV2("o-2", "c-1", 20, "EUR", "eu")).withKey("c-1"));
             await().atMost(WAIT).until(() -> v2Seen.size() == 2 && v1Seen.size() == 2);
@@ -102,8 +108,8 @@ abstract class SchemaEvolutionScenarios {
         Queue<String> v2Seen = new ConcurrentLinkedQueue<>();
         Queue<String> v1Seen = new ConcurrentLinkedQueue<>();
         try (Messaging bus = connect()) {
-            bus.subscribe(topic, group("v2"), contracts.handler(v2, (r, d) -> v2Seen.add(r.get("orderId") + "/" + r.get("currency"))));
-            bus.subscribe(topic, group("v1"), contracts.handler(v1, (r, d) -> v1Seen.add(r.get("orderId") + "/" + r.get("total"))));
+            bus.subscribe(topic, group(bus, "v2"), contracts.handler(v2, (r, d) -> v2Seen.add(r.get("orderId") + "/" + r.get("currency"))));
+            bus.subscribe(topic, group(bus, "v1"), contracts.handler(v1, (r, d) -> v1Seen.add(r.get("orderId") + "/" + r.get("total"))));
             publish(bus, topic, contracts.message(v1, ContractsTest.avroV1("a-1", 1.5)).withKey("k"));
             publish(bus, topic, contracts.message(v2, ContractsTest.avroV2("a-2", 2.5, "EUR", "eu")).withKey("k"));
             await().atMost(WAIT).until(() -> v2Seen.size() == 2 && v1Seen.size() == 2);
@@ -123,8 +129,8 @@ abstract class SchemaEvolutionScenarios {
         Queue<TestSchemas.OrderV1> handled = new ConcurrentLinkedQueue<>();
         Queue<Delivery> dead = new ConcurrentLinkedQueue<>();
         try (Messaging bus = connect()) {
-            bus.subscribe(topic + DeadLetters.DEFAULT_SUFFIX, group("dlq-reader"), dead::add);
-            bus.subscribe(topic, group("billing"), contracts.handler(ContractsTest.JSON_V1, (o, d) -> handled.add(o)));
+            bus.subscribe(topic + DeadLetters.DEFAULT_SUFFIX, group(bus, "dlq-reader"), dead::add);
+            bus.subscribe(topic, group(bus, "billing"), contracts.handler(ContractsTest.JSON_V1, (o, d) -> handled.add(o)));
             publish(bus, topic, contracts.message(retyped, JsonSchemasTestData.node(
                     "{\"orderId\": \"bad\", \"customerId\": \"c\", \"total\": \"12\", \"currency\": \"USD\"}")).withKey("k"));
             publish(bus, topic, contracts.message(ContractsTest.JSON_V1, new TestSchemas.OrderV1("o-1", "c", 1)).withKey("k")

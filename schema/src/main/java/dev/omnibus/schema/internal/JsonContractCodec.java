@@ -23,6 +23,7 @@ public final class JsonContractCodec<T> implements ContractCodec<T> {
     /** The mapper: unknown properties ignored (an old reader of a newer event), ISO dates. */
     public static final ObjectMapper MAPPER = mapper();
     private static final Map<String, Schema> COMPILED = new ConcurrentHashMap<>();
+    private static final Map<String, JsonNode> TREES = new ConcurrentHashMap<>();
 
     private final Class<T> javaType;
 
@@ -66,7 +67,7 @@ public final class JsonContractCodec<T> implements ContractCodec<T> {
             if (!(node instanceof ObjectNode)) throw new InvalidPayloadException("Upcaster needs a JSON object, got " + node.getNodeType(), null);
             node = (JsonNode) upcaster.apply(node.deepCopy());
         }
-        fillDefaults(Parsed.json(reader.definition().canonical()), node);
+        fillDefaults(TREES.computeIfAbsent(reader.definition().canonical(), Parsed::json), node);
         validate(node, reader);
         if (javaType.isInstance(node)) return javaType.cast(node);
         try {
