@@ -34,6 +34,19 @@ class OmnibusAutoConfigurationTest {
     }
 
     @Test
+    void healthIsDownOnceTheConnectionIsGoneWithLagPerGroup() {
+        try (Messaging bus = Messaging.connect("memory://health-test")) {
+            OmnibusHealthIndicator indicator = new OmnibusHealthIndicator(bus, null);
+            bus.subscribe("health.t", dev.omnibus.SubscribeOptions.group("g"), d -> { });
+            var up = indicator.health(true);
+            assertThat(up.getStatus()).isEqualTo(Status.UP);
+            assertThat(up.getDetails().get("subscriptions").toString()).contains("topic=health.t", "group=g", "state=RUNNING", "lag=0");
+            bus.close();
+            assertThat(indicator.health(true).getStatus()).isEqualTo(Status.DOWN);
+        }
+    }
+
+    @Test
     void requireFailsStartUpListingTheMissingCapabilities() {
         runner.withPropertyValues("omnibus.require=DURABLE,CONSUMER_GROUPS,DELAYED_REDELIVERY").run(ctx -> {
             assertThat(ctx).hasFailed();
