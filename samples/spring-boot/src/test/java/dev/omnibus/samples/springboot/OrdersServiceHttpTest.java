@@ -1,11 +1,11 @@
 package dev.omnibus.samples.springboot;
 
 import dev.omnibus.conformance.fixtures.RabbitMqProcessBroker;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -24,6 +24,7 @@ import static org.awaitility.Awaitility.await;
  * going DOWN when the broker stops and UP when it returns, and the listener counters in /actuator/metrics.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext // the application closes after this class, while its broker still runs (the node stops at JVM exit)
 class OrdersServiceHttpTest {
     private static RabbitMqProcessBroker broker;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -40,6 +41,7 @@ class OrdersServiceHttpTest {
                 b.close();
                 throw new IllegalStateException("Could not start an isolated RabbitMQ node", e);
             }
+            Runtime.getRuntime().addShutdownHook(new Thread(b::close, "rabbitmq-node-close"));
             broker = b;
         }
         return broker;
@@ -48,11 +50,6 @@ class OrdersServiceHttpTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("omnibus.url", () -> broker().url());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) broker.close();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.omnibus.spring.boot;
 
 import dev.omnibus.conformance.fixtures.KafkaProcessBroker;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -8,6 +9,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * {@link OrdersFlowContract} on a local Kafka (KRaft) process started by the conformance kit's fixture,
  * or on {@code OMNIBUS_KAFKA_URL}: only {@code omnibus.url} differs from {@link MemoryOrdersFlowTest}.
  */
+@DirtiesContext // closes the application after the class, before the broker stops at JVM exit
 class KafkaOrdersFlowTest extends OrdersFlowContract {
     static final String PREFIX = newPrefix();
 

@@ -1,5 +1,6 @@
 package dev.omnibus.spring.boot;
 
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -7,6 +8,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * {@link OrdersFlowContract} on the machine's RabbitMQ ({@code OMNIBUS_RABBITMQ_URL} names another one):
  * only {@code omnibus.url} differs from {@link MemoryOrdersFlowTest}.
  */
+@DirtiesContext // closes the application after the class instead of at JVM exit
 class RabbitMqOrdersFlowTest extends OrdersFlowContract {
     static final String PREFIX = newPrefix();
 
