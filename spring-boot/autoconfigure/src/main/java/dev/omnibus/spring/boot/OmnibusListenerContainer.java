@@ -13,6 +13,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 
 import java.lang.reflect.Method;
 import java.time.Duration;
@@ -59,7 +60,9 @@ public class OmnibusListenerContainer implements SmartLifecycle, SmartInitializi
             if (!beanFactory.isSingleton(name)) continue;
             Class<?> type = beanFactory.getType(name, false);
             if (type == null) continue;
-            Class<?> target = AopUtils.isAopProxy(type) ? AopUtils.getTargetClass(beanFactory.getBean(name)) : type;
+            // a CGLIB proxy's user class carries the annotations; a JDK proxy only exposes interfaces, so ask its target
+            Class<?> target = java.lang.reflect.Proxy.isProxyClass(type)
+                    ? AopUtils.getTargetClass(beanFactory.getBean(name)) : ClassUtils.getUserClass(type);
             Map<Method, OmnibusListener> listeners = MethodIntrospector.selectMethods(target,
                     (MethodIntrospector.MetadataLookup<OmnibusListener>) m -> AnnotatedElementUtils.findMergedAnnotation(m, OmnibusListener.class));
             Map<Method, OmnibusResponder> responders = MethodIntrospector.selectMethods(target,
