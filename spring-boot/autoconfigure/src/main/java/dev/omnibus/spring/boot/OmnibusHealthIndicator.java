@@ -39,7 +39,7 @@ public class OmnibusHealthIndicator extends AbstractHealthIndicator {
             if (s.group() != null) d.put("group", s.group());
             d.put("state", s.state().name());
             d.put("inFlight", s.inFlight());
-            if (s.lastError() != null) d.put("lastError", s.lastError());
+            if (s.lastError() != null && !s.lastError().isBlank()) d.put("lastError", s.lastError());
             if (lag && s.group() != null && health.brokerReachable()) {
                 try {
                     ConsumerLag l = messaging.lag(s.topic(), s.group());
@@ -56,7 +56,7 @@ public class OmnibusHealthIndicator extends AbstractHealthIndicator {
         builder.withDetail("broker", health.broker())
                 .withDetail("driver", messaging.driverName())
                 .withDetail("brokerReachable", health.brokerReachable());
-        if (health.detail() != null) builder.withDetail("detail", health.detail());
+        if (health.detail() != null && !health.detail().isBlank()) builder.withDetail("detail", health.detail());
         builder.withDetail("subscriptions", subs);
     }
 }
