@@ -72,6 +72,21 @@ public interface Messaging extends AutoCloseable {
      */
     CompletableFuture<Long> redrive(String deadLetterTopic, Duration quietPeriod);
 
+    /**
+     * Lists and deletes the topics and groups on the broker, the same way on every driver. Fails with
+     * {@link UnsupportedCapabilityException} when the driver does not declare {@link Capability#ADMIN}.
+     */
+    MessagingAdmin admin();
+
+    /**
+     * How far {@code group} is behind on {@code topic}, as the broker sees it. Fails with
+     * {@link UnsupportedCapabilityException} when the driver does not declare {@link Capability#LAG}.
+     */
+    ConsumerLag lag(String topic, String group);
+
+    /** The connection's and every subscription's state, without a broker round trip (for readiness probes). */
+    Health health();
+
     /** What the connected driver guarantees in its configuration. */
     Set<Capability> capabilities();
 

@@ -2,13 +2,18 @@ package dev.omnibus.internal;
 
 import dev.omnibus.Capability;
 import dev.omnibus.ClosedException;
+import dev.omnibus.ConsumerLag;
+import dev.omnibus.Health;
+import dev.omnibus.SubscriptionHealth;
+import dev.omnibus.observation.ObservedClient;
+import dev.omnibus.observation.PublishKind;
 import dev.omnibus.ConfigurationException;
 import dev.omnibus.DeadLetterException;
 import dev.omnibus.DeadLetters;
-import dev.omnibus.DriverNotFoundException;
 import dev.omnibus.Message;
 import dev.omnibus.MessageHandler;
 import dev.omnibus.Messaging;
+import dev.omnibus.MessagingAdmin;
 import dev.omnibus.MessagingConfig;
 import dev.omnibus.Ordering;
 import dev.omnibus.PublishReceipt;
@@ -33,7 +38,6 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -65,15 +69,28 @@ public final class DefaultMessaging implements Messaging {
     private final Set<String> declaredDeadLetterTopics = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private DefaultMessaging(String scheme, Transport transport, Duration closeTimeout, Duration requestTimeout) {
+    private final ObservedSender sender;
+
+    private DefaultMessaging(String scheme, Transport transport, Duration closeTimeout, Duration requestTimeout,
+                             Observers observers, ConnectionUrl url) {
         this.scheme = scheme;
         this.transport = transport;
+        this.sender = new ObservedSender(transport, observers);
         this.capabilities = Set.copyOf(transport.capabilities());
         this.closeTimeout = closeTimeout;
         this.requestTimeout = requestTimeout;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("omnibus-timer"));
         this.callbacks = Executors.newCachedThreadPool(new NamedThreadFactory("omnibus-callback"));
-        this.requests = new RequestReplyClient(transport, "omnibus.replies." + Ids.newId(), scheduler, callbacks);
+        this.requests = new RequestReplyClient(transport, sender, "omnibus.replies." + Ids.newId(), scheduler, callbacks);
+        String first = url.authority().split(",")[0];
+        int colon = first.lastIndexOf(':');
+        int port = -1;
+        if (colon > 0 && !first.endsWith("]")) {
+            try { port = Integer.parseInt(first.substring(colon + 1)); } catch (NumberFormatException ignored) { /* no port */ }
+        }
+        String host = colon > 0 && port >= 0 ? first.substring(0, colon) : first;
+        sender.client(new ObservedClient(system(scheme), transport.brokerDescription(), host.isEmpty() ? null : host, port, this));
+        if (observers != null) observers.connected(sender.client());
     }
 
     /**
@@ -103,7 +120,15 @@ public final class DefaultMessaging implements Messaging {
         }
         log.info("Connected to {} ({}) with capabilities {}", driverConfig.redactedUrl(), transport.brokerDescription(),
                 new TreeSet<>(transport.capabilities()));
-        return new DefaultMessaging(driver.scheme(), transport, closeTimeout, requestTimeout);
+        return new DefaultMessaging(driver.scheme(), transport, closeTimeout, requestTimeout, Observers.of(config), url);
+    }
+
+    /** {@code messaging.system} of the OpenTelemetry messaging conventions for a URL scheme. */
+    static String system(String scheme) {
+        return switch (scheme) {
+            case "amqp", "amqps" -> "rabbitmq";
+            default -> scheme;
+        };
     }
 
     private static void rejectUnreadOptions(MessagingDriver driver, DriverConfig driverConfig, Transport transport) {
@@ -128,7 +153,7 @@ public final class DefaultMessaging implements Messaging {
         try {
             checkTopic(topic);
             if (message == null) throw new IllegalArgumentException("message must not be null");
-            return transport.send(topic, message);
+            return sender.send(topic, message, PublishKind.PUBLISH, null);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -144,20 +169,71 @@ public final class DefaultMessaging implements Messaging {
 
     private TrackedSubscription start(String topic, SubscribeOptions options, MessageHandler handler, StartFrom startFrom) {
         if (closed) throw new ClosedException("Messaging");
-        ConsumerPipeline pipeline = new ConsumerPipeline(topic, options, handler, transport, scheduler, closeTimeout,
-                () -> {});
-        String dlq = pipeline.deadLetterTopic();
-        if (dlq != null && declaredDeadLetterTopics.add(dlq)) {
-            transport.declareGroup(dlq, REDRIVE_GROUP); // dead letters wait for a redrive even with no consumer
-        }
+        ConsumerPipeline pipeline = new ConsumerPipeline(topic, options, handler, transport, sender, scheduler, closeTimeout,
+                this::declareDeadLetterTopic);
+        if (pipeline.deadLetterTopic() != null) declareDeadLetterTopic(pipeline.deadLetterTopic());
         ReceiveOptions receive = ReceiveOptions.builder().group(options.group()).startFrom(startFrom)
                 .ordering(options.ordering()).maxInFlight(Math.max(options.maxInFlight(), 1))
-                .concurrency(options.concurrency()).build();
+                .concurrency(options.concurrency()).deadLetterTopic(pipeline.deadLetterTopic()).build();
         TransportSubscription ts = transport.receive(topic, receive, pipeline);
         pipeline.attach(ts);
         subscriptions.add(pipeline);
         return new TrackedSubscription(pipeline);
     }
+
+    /**
+     * Makes the broker keep dead letters of {@code dlq} for a redrive even with no consumer: when a
+     * subscription that dead-letters starts (a broker-side safety net may forward there at any time), and
+     * again before a dead letter is published after {@link MessagingAdmin} deleted the topic or its group.
+     */
+    private void declareDeadLetterTopic(String dlq) {
+        if (declaredDeadLetterTopics.contains(dlq)) return;
+        transport.declareGroup(dlq, REDRIVE_GROUP);
+        declaredDeadLetterTopics.add(dlq);
+    }
+
+    @Override
+    public MessagingAdmin admin() {
+        require(EnumSet.of(Capability.ADMIN), "admin()");
+        return admin;
+    }
+
+    /** Validates names and refuses deleting what this instance still consumes; the transport does the rest. */
+    private final MessagingAdmin admin = new MessagingAdmin() {
+        @Override public Set<String> topics() { return Set.copyOf(transport.admin().topics()); }
+
+        @Override public Set<String> groups(String topic) {
+            checkTopic(topic);
+            return Set.copyOf(transport.admin().groups(topic));
+        }
+
+        @Override public void deleteGroup(String topic, String group) {
+            checkTopic(topic);
+            if (group == null || group.isBlank()) throw new ConfigurationException("group", group, "a non-blank group name");
+            refuseIfConsumed(topic, group);
+            transport.admin().deleteGroup(topic, group);
+            if (REDRIVE_GROUP.equals(group)) declaredDeadLetterTopics.remove(topic);
+        }
+
+        @Override public void deleteTopic(String topic) {
+            checkTopic(topic);
+            refuseIfConsumed(topic, null);
+            transport.admin().deleteTopic(topic);
+            declaredDeadLetterTopics.remove(topic);
+        }
+
+        private void refuseIfConsumed(String topic, String group) {
+            for (ConsumerPipeline p : subscriptions) {
+                if (p.isActive() && p.topic().equals(topic) && (group == null || group.equals(p.group()))) {
+                    throw new IllegalStateException("Cannot delete " + (group == null ? "topic '" + topic + "'"
+                            : "group '" + group + "' of topic '" + topic + "'") + ": this Messaging instance has a running "
+                            + p + "; close it first");
+                }
+            }
+        }
+
+        @Override public String toString() { return "MessagingAdmin{" + scheme + "}"; }
+    };
 
     /** Removes the pipeline from the instance's set when the user closes it. */
     private final class TrackedSubscription implements Subscription {
@@ -219,7 +295,7 @@ public final class DefaultMessaging implements Messaging {
                         .extension(RequestReply.ERROR, String.valueOf(e.getMessage())).build();
             }
             Message addressed = reply.toBuilder().extension(RequestReply.CORRELATION_ID, correlationId).build();
-            transport.sendReply(replyTo, addressed).get(30, TimeUnit.SECONDS);
+            sender.send(replyTo, addressed, PublishKind.REPLY, delivery, true).get(30, TimeUnit.SECONDS);
         });
     }
 
@@ -232,7 +308,7 @@ public final class DefaultMessaging implements Messaging {
         java.util.concurrent.atomic.AtomicBoolean reachedNewer = new java.util.concurrent.atomic.AtomicBoolean();
         SubscribeOptions options = SubscribeOptions.group(REDRIVE_GROUP).ordering(Ordering.NONE)
                 .retry(RetryPolicy.exponential(3, Duration.ofMillis(100)))
-                .deadLetter(deadLetterTopic + DeadLetters.DEFAULT_SUFFIX);
+                .noDeadLetter(); // what cannot be redriven stays where it is: no dead-letter topic of the dead-letter topic
         ConsumerPipeline pipeline = start(deadLetterTopic, options, delivery -> {
             lastActivity.set(System.nanoTime());
             Message dead = delivery.message();
@@ -245,10 +321,12 @@ public final class DefaultMessaging implements Messaging {
             }
             String target = dead.extension(DeadLetters.ORIGINAL_TOPIC);
             if (target == null) {
-                throw new DeadLetterException("Message " + dead.id() + " on " + deadLetterTopic + " has no '"
-                        + DeadLetters.ORIGINAL_TOPIC + "' extension; it is not an Omnibus dead letter and cannot be redriven");
+                // not an Omnibus dead letter: leave it in the dead-letter topic (closing the redrive gives it back)
+                log.warn("Message {} on {} has no '{}' extension; it is not an Omnibus dead letter and stays where it is",
+                        dead.id(), deadLetterTopic, DeadLetters.ORIGINAL_TOPIC);
+                throw new dev.omnibus.RetryLaterException(Duration.ofHours(1), "not an Omnibus dead letter");
             }
-            transport.send(target, DeadLetters.original(dead)).get(30, TimeUnit.SECONDS);
+            sender.send(target, DeadLetters.original(dead), PublishKind.REDRIVE, delivery).get(30, TimeUnit.SECONDS);
             moved.incrementAndGet();
             lastActivity.set(System.nanoTime());
         }, StartFrom.EARLIEST).pipeline;
@@ -275,6 +353,30 @@ public final class DefaultMessaging implements Messaging {
         } catch (java.time.format.DateTimeParseException e) {
             return java.time.Instant.EPOCH;
         }
+    }
+
+    @Override
+    public ConsumerLag lag(String topic, String group) {
+        checkTopic(topic);
+        if (group == null || group.isBlank()) throw new ConfigurationException("group", group, "a non-blank group name");
+        require(EnumSet.of(Capability.LAG), "lag(" + topic + ", " + group + ")");
+        return transport.lag(topic, group);
+    }
+
+    @Override
+    public Health health() {
+        boolean connected;
+        String detail = "";
+        try {
+            connected = !closed && transport.isConnected();
+            if (!connected) detail = closed ? "closed" : "the " + scheme + " client has no connection to the broker";
+        } catch (RuntimeException e) {
+            connected = false;
+            detail = e.toString();
+        }
+        List<SubscriptionHealth> subs = new ArrayList<>();
+        for (ConsumerPipeline p : subscriptions) subs.add(p.health());
+        return new Health(connected, transport.brokerDescription(), detail, subs);
     }
 
     @Override public Set<Capability> capabilities() { return capabilities; }
@@ -330,26 +432,9 @@ public final class DefaultMessaging implements Messaging {
         try { transport.close(); } finally {
             scheduler.shutdownNow();
             callbacks.shutdown();
+            if (sender.observers() != null) sender.observers().closed(sender.client());
         }
     }
 
     @Override public String toString() { return "Messaging{" + scheme + ", capabilities=" + capabilities + "}"; }
-
-    /** ServiceLoader discovery of drivers by scheme, cached per class loader. */
-    static final class DriverRegistry {
-        private static final Map<ClassLoader, Map<String, MessagingDriver>> CACHE = new ConcurrentHashMap<>();
-
-        static MessagingDriver find(String scheme) {
-            ClassLoader cl = Thread.currentThread().getContextClassLoader();
-            if (cl == null) cl = DefaultMessaging.class.getClassLoader();
-            Map<String, MessagingDriver> drivers = CACHE.computeIfAbsent(cl, loader -> {
-                Map<String, MessagingDriver> m = new LinkedHashMap<>();
-                for (MessagingDriver d : ServiceLoader.load(MessagingDriver.class, loader)) m.putIfAbsent(d.scheme(), d);
-                return m;
-            });
-            MessagingDriver d = drivers.get(scheme);
-            if (d == null) throw new DriverNotFoundException(scheme, new TreeSet<>(drivers.keySet()));
-            return d;
-        }
-    }
 }

@@ -31,6 +31,15 @@ public interface MessagingDriver {
     Transport connect(DriverConfig config);
 
     /**
+     * Every capability this driver can provide, each with the configuration that gives it (one entry
+     * per capability and configuration). The kit connects with each stated configuration and checks
+     * that the transport declares the capability, and that everything the default configuration
+     * declares is stated here; {@link dev.omnibus.UnsupportedCapabilityException} messages name
+     * providers from these statements only.
+     */
+    default java.util.List<CapabilityOffer> offers() { return java.util.List.of(); }
+
+    /**
      * What {@link #configure} returns for a driver that reads its options only in {@link #connect}: nothing
      * was validated yet. A wrapping driver returns one too when the driver it wraps does.
      */

@@ -12,6 +12,20 @@ import dev.omnibus.MessageHandler;
 import dev.omnibus.MessageTooLargeException;
 import dev.omnibus.Messaging;
 import dev.omnibus.MessagingConfig;
+import dev.omnibus.MessagingAdmin;
+import dev.omnibus.ConsumerLag;
+import dev.omnibus.Health;
+import dev.omnibus.Lineage;
+import dev.omnibus.SubscriptionHealth;
+import dev.omnibus.observation.MessagingObserver;
+import dev.omnibus.observation.ObservedClient;
+import dev.omnibus.observation.ProcessContext;
+import dev.omnibus.observation.ProcessObservation;
+import dev.omnibus.observation.PublishContext;
+import dev.omnibus.observation.PublishObservation;
+import dev.omnibus.observation.SettleContext;
+import dev.omnibus.spi.CapabilityOffer;
+import dev.omnibus.spi.MessagingDriver;
 import dev.omnibus.PublishReceipt;
 import dev.omnibus.RemoteHandlerException;
 import dev.omnibus.RequestTimeoutException;
@@ -42,6 +56,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
+import java.util.ServiceLoader;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -59,6 +75,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -974,6 +991,345 @@ public abstract class MessagingConformanceKit extends BrokerKit {
                             .hasMessageContaining(c.name());
                 }
             }
+        }
+    }
+
+    /**
+     * What the driver states about its capabilities ({@link MessagingDriver#offers()}) is true: each
+     * stated configuration, connected to this broker, declares its capability, and everything the
+     * default configuration declares is stated. Error messages that say who provides a missing
+     * capability are built from these statements only.
+     */
+    @Nested
+    class CapabilityStatements {
+        private MessagingDriver driver() {
+            String scheme = fixture().url().substring(0, fixture().url().indexOf("://"));
+            for (MessagingDriver d : ServiceLoader.load(MessagingDriver.class)) if (d.scheme().equals(scheme)) return d;
+            throw new AssertionError("no driver for scheme '" + scheme + "' on the class path");
+        }
+
+        @Test void everyStatedConfigurationDeclaresItsCapability() {
+            List<CapabilityOffer> offers = driver().offers();
+            assertThat(offers).as("the driver states its capabilities (MessagingDriver.offers())").isNotEmpty();
+            for (CapabilityOffer offer : offers) {
+                Set<Capability> declared = connect(offer.options()).capabilities();
+                assertThat(declared).as("driver '%s' states that %s gives %s, but connecting with it declares %s",
+                        driver().scheme(), offer.byDefault() ? "its defaults " + offer.options() : offer.configuration(),
+                        offer.capability(), declared).contains(offer.capability());
+            }
+        }
+
+        @Test void everyDeclaredCapabilityIsStated() {
+            Set<Capability> stated = EnumSet.noneOf(Capability.class);
+            for (CapabilityOffer offer : driver().offers()) stated.add(offer.capability());
+            assertThat(stated).as("capabilities '%s' states in offers(), against what it declares here", driver().scheme())
+                    .containsAll(connect().capabilities());
+        }
+
+        @Test void aMissingCapabilityIsExplainedWithStatedProvidersOnly() {
+            Messaging bus = connect();
+            for (Capability c : Capability.values()) {
+                if (bus.capabilities().contains(c)) continue;
+                String message = catchThrowable(() -> bus.require(c)).getMessage();
+                List<String> providers = new ArrayList<>();
+                for (MessagingDriver d : ServiceLoader.load(MessagingDriver.class)) {
+                    for (CapabilityOffer o : d.offers()) {
+                        if (o.capability() == c) providers.add(o.byDefault() ? d.scheme() : d.scheme() + " (with " + o.configuration() + ")");
+                    }
+                }
+                assertThat(message).as("the hint for %s", c).contains(providers.isEmpty()
+                        ? c + " is provided by no driver on the class path"
+                        : c + " is provided by " + String.join(", ", providers) + ".");
+            }
+        }
+    }
+
+    /**
+     * {@link Messaging#admin()}: the topics and groups on the broker, in Omnibus names, listed and
+     * deleted the same way on every driver; a redrive creates no dead-letter topic of its own.
+     */
+    @Nested
+    class Admin {
+        private MessagingAdmin admin(Messaging bus) {
+            assumeTrue(bus.capabilities().contains(Capability.ADMIN), "needs ADMIN");
+            return bus.admin();
+        }
+
+        @Test void adminIsRefusedWhenNotDeclared() {
+            Messaging bus = connect();
+            assumeTrue(!bus.capabilities().contains(Capability.ADMIN), "ADMIN is declared");
+            assertThatThrownBy(bus::admin).isInstanceOf(UnsupportedCapabilityException.class).hasMessageContaining("ADMIN");
+        }
+
+        /** Subscribes {@code group} to {@code topic} and closes it again, leaving the group's durable state. */
+        private void createGroup(Messaging bus, String topic, String group) {
+            Subscription s = bus.subscribe(topic, baseOptions(group), d -> { });
+            s.close();
+        }
+
+        /** Publishes to {@code topic}, leaves {@code group} on it (where groups exist) and waits until the topic is listed. */
+        private void topicWithGroup(Messaging bus, MessagingAdmin admin, String topic, String group) {
+            publish(bus, topic, event("a"));
+            if (declares(Capability.CONSUMER_GROUPS)) createGroup(bus, topic, group);
+            eventually().untilAsserted(() -> assertThat(admin.topics()).contains(topic));
+        }
+
+        @Test void listsTheTopicsAndGroupsItCreated() {
+            Messaging bus = connect();
+            MessagingAdmin admin = admin(bus);
+            String t = topic("listed");
+            String g = group("listed");
+            topicWithGroup(bus, admin, t, g);
+            if (declares(Capability.CONSUMER_GROUPS)) {
+                eventually().untilAsserted(() -> assertThat(admin.groups(t)).contains(g));
+            }
+            assertThat(admin.groups(topic("never-created"))).isEmpty();
+        }
+
+        @Test void deletingAGroupForgetsWhatItHadNotConsumed() {
+            assumeTrue(declares(Capability.CONSUMER_GROUPS), "needs CONSUMER_GROUPS");
+            Messaging bus = connect();
+            MessagingAdmin admin = admin(bus);
+            String t = topic("delgroup");
+            String g = group("delgroup");
+            createGroup(bus, t, g);
+            publish(bus, t, event("kept for the group, then deleted with it"));
+            admin.deleteGroup(t, g);
+            eventually().untilAsserted(() -> assertThat(admin.groups(t)).doesNotContain(g));
+            admin.deleteGroup(t, g); // deleting what is gone does nothing
+            Queue got = new Queue();
+            track(bus.subscribe(t, baseOptions(g), got::add));
+            Message after = event("after");
+            publish(bus, t, after);
+            eventually().until(() -> got.ids().contains(after.id()));
+            assertThat(got.list()).extracting(Delivery::id).containsExactly(after.id());
+        }
+
+        @Test void deletingATopicRemovesItAndItsGroups() {
+            Messaging bus = connect();
+            MessagingAdmin admin = admin(bus);
+            String t = topic("deltopic");
+            topicWithGroup(bus, admin, t, group("deltopic"));
+            admin.deleteTopic(t);
+            eventually().untilAsserted(() -> assertThat(admin.topics()).doesNotContain(t));
+            assertThat(admin.groups(t)).isEmpty();
+            admin.deleteTopic(t); // deleting what is gone does nothing
+            Queue got = new Queue(); // the topic comes back on use
+            track(bus.subscribe(t, baseOptions(), got::add));
+            Message again = event("again");
+            publish(bus, t, again);
+            eventually().until(() -> got.ids().contains(again.id()));
+        }
+
+        @Test void deletingWhatThisInstanceConsumesIsRefused() {
+            Messaging bus = connect();
+            MessagingAdmin admin = admin(bus);
+            String t = topic("busy");
+            String g = declares(Capability.CONSUMER_GROUPS) ? group("busy") : null;
+            track(bus.subscribe(t, g == null ? baseOptions() : baseOptions(g), d -> { }));
+            assertThatThrownBy(() -> admin.deleteTopic(t)).isInstanceOf(IllegalStateException.class).hasMessageContaining(t);
+            if (g != null) {
+                assertThatThrownBy(() -> admin.deleteGroup(t, g)).isInstanceOf(IllegalStateException.class).hasMessageContaining(g);
+            }
+            assertThatThrownBy(() -> admin.deleteTopic("not a topic")).isInstanceOf(ConfigurationException.class);
+        }
+
+        @Test void redriveCreatesNoDeadLetterTopicForTheDeadLetterTopic() {
+            assumeTrue(declares(Capability.CONSUMER_GROUPS), "needs CONSUMER_GROUPS");
+            Messaging bus = connect();
+            MessagingAdmin admin = admin(bus);
+            String t = topic("redrive-topology");
+            String dlq = t + DeadLetters.DEFAULT_SUFFIX;
+            AtomicBoolean healthy = new AtomicBoolean();
+            Queue done = new Queue();
+            track(bus.subscribe(t, baseOptions(group("g")).retry(RetryPolicy.none()), d -> {
+                if (!healthy.get()) throw new IllegalStateException("not yet");
+                done.add(d);
+            }));
+            Queue probe = new Queue(); // sees the dead letter once it is published and confirmed
+            track(bus.subscribe(dlq, baseOptions().noDeadLetter(), probe::add));
+            Message m = event("poison until healthy");
+            publish(bus, t, m);
+            eventually().until(() -> probe.ids().contains(m.id()));
+            assertThat(admin.topics()).contains(dlq);
+            healthy.set(true);
+            assertThat(bus.redrive(dlq, Duration.ofSeconds(2)).orTimeout(patience().toSeconds(), TimeUnit.SECONDS).join())
+                    .isEqualTo(1L);
+            eventually().until(() -> done.ids().contains(m.id()));
+            assertThat(admin.topics()).doesNotContain(dlq + DeadLetters.DEFAULT_SUFFIX);
+        }
+    }
+
+    /**
+     * {@link Messaging#lag}: N messages published and not consumed are a lag of N as the broker sees it;
+     * once consumed, 0.
+     */
+    @Nested
+    class Lag {
+        @Test void lagCountsWhatTheGroupHasNotCompleted() {
+            Messaging bus = connect();
+            if (!bus.capabilities().contains(Capability.LAG)) {
+                assertThatThrownBy(() -> bus.lag(topic("nolag"), "g")).isInstanceOf(UnsupportedCapabilityException.class)
+                        .hasMessageContaining("LAG");
+                return;
+            }
+            assumeTrue(declares(Capability.CONSUMER_GROUPS), "needs CONSUMER_GROUPS");
+            String t = topic("lag");
+            String g = group("lag");
+            Queue first = new Queue();
+            Subscription s = bus.subscribe(t, baseOptions(g), first::add);
+            Message warm = event("warm");
+            publish(bus, t, warm);
+            eventually().until(() -> first.ids().contains(warm.id()));
+            s.close();
+            eventually().untilAsserted(() -> assertThat(bus.lag(t, g).total()).as("lag after everything was consumed").isZero());
+            int n = 7;
+            for (int i = 0; i < n; i++) publish(bus, t, History.message("key-" + i, 0)); // one by one: no batch counts twice
+            eventually().untilAsserted(() -> {
+                ConsumerLag lag = bus.lag(t, g);
+                assertThat(lag.total()).as("lag with %s published and not consumed: %s", n, lag).isEqualTo(n);
+                assertThat(lag.byPartition().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(n);
+            });
+            Queue rest = new Queue();
+            track(bus.subscribe(t, baseOptions(g), rest::add));
+            eventually().until(() -> rest.size() >= n);
+            eventually().untilAsserted(() -> assertThat(bus.lag(t, g).total()).as("lag once consumed").isZero());
+        }
+    }
+
+    /**
+     * Lineage: a message published from a handler carries {@code correlationid} (inherited, else the handled
+     * message's id) and {@code causationid} (the handled message's id), over three hops.
+     */
+    @Nested
+    class LineageGroup {
+        @Test void aChainOfThreeHopsKeepsItsCorrelationAndCausation() {
+            Messaging bus = connect();
+            String a = topic("hop-a"), b = topic("hop-b"), c = topic("hop-c");
+            AtomicReference<Message> last = new AtomicReference<>();
+            track(bus.subscribe(a, baseOptions(), d -> bus.publish(b, event("second")).join()));
+            track(bus.subscribe(b, baseOptions(), d -> bus.publish(c, event("third")).join()));
+            track(bus.subscribe(c, baseOptions(), d -> last.set(d.message())));
+            Message origin = event("first");
+            publish(bus, a, origin);
+            eventually().until(() -> last.get() != null);
+            Message third = last.get();
+            assertThat(third.extension(Lineage.CORRELATION_ID)).as("correlation of the third hop").isEqualTo(origin.id());
+            assertThat(third.extension(Lineage.CAUSATION_ID)).as("causation of the third hop").isNotNull().isNotEqualTo(origin.id());
+        }
+
+        @Test void explicitLineageAndPublishesOutsideHandlersAreLeftAlone() {
+            Messaging bus = connect();
+            String a = topic("own-a"), b = topic("own-b");
+            AtomicReference<Message> got = new AtomicReference<>();
+            AtomicReference<Message> plain = new AtomicReference<>();
+            track(bus.subscribe(a, baseOptions(), d -> bus.publish(b, event("mine").toBuilder()
+                    .extension(Lineage.CORRELATION_ID, "order-42").extension(Lineage.CAUSATION_ID, "cmd-7").build()).join()));
+            track(bus.subscribe(b, baseOptions(), d -> { if (got.get() == null) got.set(d.message()); else plain.set(d.message()); }));
+            publish(bus, a, event("x"));
+            eventually().until(() -> got.get() != null);
+            assertThat(got.get().extension(Lineage.CORRELATION_ID)).isEqualTo("order-42");
+            assertThat(got.get().extension(Lineage.CAUSATION_ID)).isEqualTo("cmd-7");
+            publish(bus, b, event("outside"));
+            eventually().until(() -> plain.get() != null);
+            assertThat(plain.get().extension(Lineage.CORRELATION_ID)).isNull();
+        }
+    }
+
+    /**
+     * Observation and health: an observer sees every publish, each handler attempt and each settlement with
+     * the same vocabulary on every driver; one that throws breaks nothing; health reports subscriptions.
+     */
+    @Nested
+    class Observation {
+        private Messaging observed(RecordingObserver recorder) {
+            BrokerFixture f = fixture();
+            Messaging m = Messaging.connect(MessagingConfig.builder(f.url()).options(f.options()).option("closeTimeout", "5s")
+                    .observer(recorder).build());
+            trackConnection(m);
+            return m;
+        }
+
+        @Test void publishAttemptsDeadLetterAndSettlementAreObserved() {
+            RecordingObserver rec = new RecordingObserver();
+            Messaging bus = observed(rec);
+            assertThat(rec.connected).isNotNull();
+            String t = topic("observed");
+            track(bus.subscribe(t, baseOptions(declares(Capability.CONSUMER_GROUPS) ? group("obs") : null)
+                    .retry(RetryPolicy.fixed(3, Duration.ofMillis(50))), d -> {
+                if (d.message().extension("fail") != null) throw new IllegalStateException("boom " + d.attempt());
+            }));
+            Message ok = event("ok");
+            Message poison = event("poison").toBuilder().extension("fail", "yes").build();
+            publish(bus, t, ok);
+            publish(bus, t, poison);
+            eventually().until(() -> rec.settled.stream().anyMatch(x -> x.startsWith("DEAD_LETTERED " + poison.id())));
+            assertThat(rec.published).contains("PUBLISH " + t + " " + ok.id() + " completed", "PUBLISH " + t + " " + poison.id() + " completed",
+                    "DEAD_LETTER " + t + ".dlq " + poison.id() + " completed");
+            assertThat(rec.processed).contains("1 " + ok.id() + " ok", "1 " + poison.id() + " failed retry", "2 " + poison.id() + " failed retry",
+                    "3 " + poison.id() + " failed final");
+            assertThat(rec.settled).contains("COMPLETED " + ok.id() + " 1", "DEAD_LETTERED " + poison.id() + " 3");
+            assertThat(rec.system).isIn("kafka", "pulsar", "rabbitmq", "memory", bus.driverName());
+        }
+
+        @Test void anObserverThatThrowsBreaksNeitherPublishNorHandler() {
+            Messaging bus = observed(new RecordingObserver() {
+                @Override public PublishObservation publish(PublishContext p) { throw new IllegalStateException("exporter down"); }
+                @Override public ProcessObservation process(ProcessContext p) { throw new IllegalStateException("exporter down"); }
+                @Override public void settled(SettleContext s) { throw new IllegalStateException("exporter down"); }
+            });
+            String t = topic("throwing");
+            Queue got = new Queue();
+            track(bus.subscribe(t, baseOptions(), got::add));
+            Message m = event("still delivered");
+            publish(bus, t, m);
+            eventually().until(() -> got.ids().contains(m.id()));
+        }
+
+        @Test void healthShowsTheConnectionAndEachSubscription() {
+            Messaging bus = connect();
+            String t = topic("health");
+            Subscription s = track(bus.subscribe(t, baseOptions(), d -> { }));
+            Health h = bus.health();
+            assertThat(h.brokerReachable()).as("%s", h).isTrue();
+            assertThat(h.isUp()).isTrue();
+            assertThat(h.subscriptions()).anySatisfy(x -> {
+                assertThat(x.topic()).isEqualTo(t);
+                assertThat(x.state()).isIn(SubscriptionHealth.State.RUNNING, SubscriptionHealth.State.PAUSED);
+            });
+            s.close();
+            assertThat(bus.health().subscriptions()).noneMatch(x -> x.topic().equals(t));
+        }
+    }
+
+    /** Records observations as short strings, for assertions. */
+    static class RecordingObserver implements MessagingObserver {
+        volatile ObservedClient connected;
+        volatile String system;
+        final List<String> published = new CopyOnWriteArrayList<>();
+        final List<String> processed = new CopyOnWriteArrayList<>();
+        final List<String> settled = new CopyOnWriteArrayList<>();
+
+        @Override public void connected(ObservedClient client) { connected = client; system = client.system(); }
+
+        @Override public PublishObservation publish(PublishContext p) {
+            String what = p.kind() + " " + p.topic() + " " + p.message().id();
+            return new PublishObservation() {
+                @Override public void completed(PublishReceipt r) { published.add(what + " completed"); }
+                @Override public void failed(Throwable e) { published.add(what + " failed"); }
+            };
+        }
+
+        @Override public ProcessObservation process(ProcessContext p) {
+            String what = p.delivery().attempt() + " " + p.delivery().id();
+            return new ProcessObservation() {
+                @Override public void succeeded() { processed.add(what + " ok"); }
+                @Override public void failed(Throwable e, boolean willRetry) { processed.add(what + " failed " + (willRetry ? "retry" : "final")); }
+            };
+        }
+
+        @Override public void settled(SettleContext s) {
+            settled.add(s.outcome() + " " + (s.message() == null ? "-" : s.message().id()) + " " + s.attempts());
         }
     }
 
