@@ -22,6 +22,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static dev.omnibus.micrometer.MeterNames.*;
 
@@ -31,6 +32,10 @@ import static dev.omnibus.micrometer.MeterNames.*;
  * gauges are refreshed by a {@link LagPoller} per instance.
  */
 public final class MetricsObserver implements MessagingObserver {
+    /** Histogram buckets of every duration: the OpenTelemetry messaging conventions' recommendation (seconds). */
+    static final Duration[] BUCKETS = Stream.of(5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000)
+            .map(Duration::ofMillis).toArray(Duration[]::new);
+
     private final MeterRegistry registry;
     private final Duration lagInterval;
     private final Map<String, ConsumerMeters> consumers = new ConcurrentHashMap<>();
@@ -150,7 +155,7 @@ public final class MetricsObserver implements MessagingObserver {
             invalid = counter(INVALID_ENVELOPES, "Deliveries that were not a valid envelope");
             duplicates = counter(DUPLICATES, "Deliveries skipped by the idempotency store");
             endToEnd = Timer.builder(END_TO_END_LATENCY).description("Envelope time to the start of the first handler attempt")
-                    .tags(SYSTEM, system, DESTINATION, topic, GROUP, group).register(registry);
+                    .serviceLevelObjectives(BUCKETS).tags(SYSTEM, system, DESTINATION, topic, GROUP, group).register(registry);
         }
 
         private Counter counter(String name, String description) {
@@ -159,7 +164,7 @@ public final class MetricsObserver implements MessagingObserver {
 
         Timer processDuration(String errorType) {
             return processDurations.computeIfAbsent(errorType, e -> Timer.builder(PROCESS_DURATION)
-                    .description("One handler attempt").tags(SYSTEM, system, DESTINATION, topic, GROUP, group, ERROR_TYPE, e)
+                    .description("One handler attempt").serviceLevelObjectives(BUCKETS).tags(SYSTEM, system, DESTINATION, topic, GROUP, group, ERROR_TYPE, e)
                     .register(registry));
         }
     }
@@ -185,7 +190,7 @@ public final class MetricsObserver implements MessagingObserver {
 
         private Timer timer(String errorType) {
             return Timer.builder(OPERATION_DURATION).description("Publish until the broker confirmed or refused it")
-                    .tags(SYSTEM, system, DESTINATION, topic, OPERATION, "send", KIND, kind, ERROR_TYPE, errorType)
+                    .serviceLevelObjectives(BUCKETS).tags(SYSTEM, system, DESTINATION, topic, OPERATION, "send", KIND, kind, ERROR_TYPE, errorType)
                     .register(registry);
         }
 

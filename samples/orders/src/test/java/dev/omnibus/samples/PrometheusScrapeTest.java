@@ -140,6 +140,8 @@ class PrometheusScrapeTest {
                             // email handles each of the 5 orders once; the 2 redriven copies are duplicates
                             assertThat(values(api, "sum(messaging_process_duration_seconds_count{" + placed
                                     + ",messaging_consumer_group_name=\"email\"})")).containsExactly(5.0);
+                            assertThat(values(api, "sum(messaging_process_duration_seconds_bucket{" + placed
+                                    + ",messaging_consumer_group_name=\"email\",le=\"+Inf\"})")).containsExactly(5.0);
                             assertThat(values(api, "sum(omnibus_duplicates_skipped_total{" + placed
                                     + ",messaging_consumer_group_name=\"email\"})")).containsExactly(2.0);
                             // fulfillment: 1001-1003 once, 1004 three times, 6666 once, then 1004 and 6666 again
