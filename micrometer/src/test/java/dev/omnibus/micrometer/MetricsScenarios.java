@@ -2,10 +2,9 @@ package dev.omnibus.micrometer;
 
 import dev.omnibus.Message;
 import dev.omnibus.Messaging;
-import dev.omnibus.MessagingConfig;
 import dev.omnibus.RetryPolicy;
 import dev.omnibus.SubscribeOptions;
-import dev.omnibus.conformance.BrokerFixture;
+import dev.omnibus.conformance.BrokerScenarios;
 import dev.omnibus.idempotency.InMemoryIdempotencyStore;
 import dev.omnibus.observation.MessagingObserver;
 import io.micrometer.core.instrument.Gauge;
@@ -15,12 +14,9 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.search.Search;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,27 +34,10 @@ import static org.awaitility.Awaitility.await;
  * The meters of {@link OmnibusMetrics} in a {@link SimpleMeterRegistry}: one subclass per broker (memory
  * and the real Kafka, Pulsar and RabbitMQ).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class MetricsScenarios {
-    private BrokerFixture broker;
+abstract class MetricsScenarios extends BrokerScenarios {
     private final List<Messaging> open = new ArrayList<>();
     private SimpleMeterRegistry registry;
     private Messaging bus;
-
-    /** A new, unstarted broker, or {@code null} for the in-memory driver. */
-    protected abstract BrokerFixture newBroker();
-
-    /** The {@code messaging.system} the driver reports. */
-    protected abstract String system();
-
-    @BeforeAll
-    void startBroker() throws Exception {
-        broker = newBroker();
-        if (broker != null) broker.start();
-    }
-
-    @AfterAll
-    void stopBroker() { if (broker != null) broker.close(); }
 
     @BeforeEach
     void connect() {
@@ -73,9 +52,7 @@ abstract class MetricsScenarios {
     }
 
     private Messaging connect(MessagingObserver observer) {
-        MessagingConfig.Builder b = broker == null ? MessagingConfig.builder("memory://metrics-" + UUID.randomUUID())
-                : MessagingConfig.builder(broker.url()).options(broker.options());
-        Messaging m = Messaging.connect(b.option("closeTimeout", "5s").discoverObservers(false).observer(observer).build());
+        Messaging m = Messaging.connect(config(memoryName("metrics")).observer(observer).build());
         open.add(m);
         return m;
     }

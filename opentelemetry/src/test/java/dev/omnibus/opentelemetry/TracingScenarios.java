@@ -2,10 +2,9 @@ package dev.omnibus.opentelemetry;
 
 import dev.omnibus.Message;
 import dev.omnibus.Messaging;
-import dev.omnibus.MessagingConfig;
 import dev.omnibus.RetryPolicy;
 import dev.omnibus.SubscribeOptions;
-import dev.omnibus.conformance.BrokerFixture;
+import dev.omnibus.conformance.BrokerScenarios;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -24,7 +23,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,8 +40,7 @@ import static org.awaitility.Awaitility.await;
  * The traces of two {@code Messaging} instances acting as two services, with the OpenTelemetry SDK and
  * its in-memory exporter: one subclass per broker (memory and the real Kafka, Pulsar and RabbitMQ).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class TracingScenarios {
+abstract class TracingScenarios extends BrokerScenarios {
     private static final AttributeKey<String> SYSTEM = AttributeKey.stringKey("messaging.system");
     private static final AttributeKey<String> DESTINATION = AttributeKey.stringKey("messaging.destination.name");
     private static final AttributeKey<String> GROUP = AttributeKey.stringKey("messaging.consumer.group.name");
@@ -54,37 +51,25 @@ abstract class TracingScenarios {
     private static final AttributeKey<String> KIND = AttributeKey.stringKey("omnibus.publish.kind");
 
     private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
-    private OpenTelemetrySdk otel;
-    private BrokerFixture broker;
+    OpenTelemetrySdk otel;
     private final List<Messaging> open = new ArrayList<>();
-    private Messaging orders;    // service A
-    private Messaging shipping;  // service B
-
-    /** A new, unstarted broker, or {@code null} for the in-memory driver. */
-    protected abstract BrokerFixture newBroker();
-
-    /** The {@code messaging.system} the driver reports. */
-    protected abstract String system();
+    Messaging orders;    // service A
+    Messaging shipping;  // service B
 
     @BeforeAll
-    void startBroker() throws Exception {
-        broker = newBroker();
-        if (broker != null) broker.start();
+    void startSdk() {
         otel = OpenTelemetrySdk.builder()
                 .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build())
                 .build();
     }
 
     @AfterAll
-    void stopBroker() {
-        if (otel != null) otel.close();
-        if (broker != null) broker.close();
-    }
+    void stopSdk() { if (otel != null) otel.close(); }
 
     @BeforeEach
     void services() {
         exporter.reset();
-        String memory = "memory://tracing-" + UUID.randomUUID();
+        String memory = memoryName("tracing");
         orders = connect(memory, OmnibusTelemetry.create(otel).observer());
         shipping = connect(memory, OmnibusTelemetry.create(otel).observer());
     }
@@ -95,35 +80,33 @@ abstract class TracingScenarios {
         open.clear();
     }
 
-    private Messaging connect(String memoryUrl, dev.omnibus.observation.MessagingObserver observer) {
-        MessagingConfig.Builder b = broker == null ? MessagingConfig.builder(memoryUrl)
-                : MessagingConfig.builder(broker.url()).options(broker.options());
-        Messaging m = Messaging.connect(b.option("closeTimeout", "5s").discoverObservers(false).observer(observer).build());
+    private Messaging connect(String memoryName, dev.omnibus.observation.MessagingObserver observer) {
+        Messaging m = Messaging.connect(config(memoryName).observer(observer).build());
         open.add(m);
         return m;
     }
 
-    private static String topic(String name) { return "otel-" + name + "-" + UUID.randomUUID().toString().substring(0, 8); }
+    static String topic(String name) { return "otel-" + name + "-" + UUID.randomUUID().toString().substring(0, 8); }
 
     private SubscribeOptions group(String name) { return SubscribeOptions.group(name); }
 
-    private List<SpanData> spansWhen(String what, Predicate<List<SpanData>> done) {
+    List<SpanData> spansWhen(String what, Predicate<List<SpanData>> done) {
         await(what).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
                 .until(() -> done.test(exporter.getFinishedSpanItems()));
         return exporter.getFinishedSpanItems();
     }
 
-    private static List<SpanData> named(Collection<SpanData> spans, String name) {
+    static List<SpanData> named(Collection<SpanData> spans, String name) {
         return spans.stream().filter(s -> s.getName().equals(name)).toList();
     }
 
-    private static SpanData one(Collection<SpanData> spans, String name) {
+    static SpanData one(Collection<SpanData> spans, String name) {
         List<SpanData> found = named(spans, name);
         assertThat(found).as("spans named '%s' among %s", name, spans.stream().map(SpanData::getName).toList()).hasSize(1);
         return found.get(0);
     }
 
-    private static boolean has(List<SpanData> spans, String name, int count) { return named(spans, name).size() >= count; }
+    static boolean has(List<SpanData> spans, String name, int count) { return named(spans, name).size() >= count; }
 
     private static void assertChild(SpanData child, SpanData parent) {
         assertThat(child.getTraceId()).as("%s in the trace of %s", child.getName(), parent.getName()).isEqualTo(parent.getTraceId());
@@ -169,7 +152,7 @@ abstract class TracingScenarios {
         assertThat(process1.getAttributes().get(MESSAGE_ID)).isEqualTo(order.id());
         assertThat(process1.getAttributes().get(ATTEMPT)).isEqualTo(1L);
         assertThat(one(spans, "ack " + placed).getAttributes().get(OPERATION_TYPE)).isEqualTo("settle");
-        if (broker != null) {
+        if (broker() != null) {
             assertThat(send1.getAttributes().get(AttributeKey.stringKey("server.address"))).isEqualTo("127.0.0.1");
             assertThat(send1.getAttributes().get(AttributeKey.longKey("server.port"))).isPositive();
         }
@@ -271,9 +254,9 @@ abstract class TracingScenarios {
         };
         try (OpenTelemetrySdk brokenSdk = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
                 .addSpanProcessor(SimpleSpanProcessor.create(broken)).build()).build()) {
-            String memory = "memory://broken-" + UUID.randomUUID();
+            String memory = memoryName("broken");
             Messaging a = connect(memory, OmnibusTelemetry.create(brokenSdk).observer());
-            Messaging b = broker == null ? a : connect(memory, OmnibusTelemetry.create(brokenSdk).observer());
+            Messaging b = broker() == null ? a : connect(memory, OmnibusTelemetry.create(brokenSdk).observer());
             String t = topic("broken");
             List<String> handled = new CopyOnWriteArrayList<>();
             b.subscribe(t, group("broken"), d -> handled.add(d.id()));

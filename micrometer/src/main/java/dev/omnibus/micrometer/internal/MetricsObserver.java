@@ -12,6 +12,7 @@ import dev.omnibus.observation.PublishObservation;
 import dev.omnibus.observation.SettleContext;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
@@ -133,72 +134,69 @@ public final class MetricsObserver implements MessagingObserver {
         m.consumed.increment();
     }
 
+    /** Meters sharing the tags of one (system, topic, group) or (system, topic, kind). */
+    private abstract static class Meters {
+        final MeterRegistry registry;
+        final Tags tags;
+
+        Meters(MeterRegistry registry, Tags tags) {
+            this.registry = registry;
+            this.tags = tags;
+        }
+
+        Counter counter(String name, String description, String... extraTags) {
+            return Counter.builder(name).description(description).tags(tags).tags(extraTags).register(registry);
+        }
+
+        Timer timer(String name, String description, String... extraTags) {
+            return Timer.builder(name).description(description).serviceLevelObjectives(BUCKETS).tags(tags).tags(extraTags)
+                    .register(registry);
+        }
+    }
+
     /** The meters of one topic and group. */
-    private static final class ConsumerMeters {
-        private final MeterRegistry registry;
-        private final String system, topic, group;
+    private static final class ConsumerMeters extends Meters {
         private final Map<String, Timer> processDurations = new ConcurrentHashMap<>();
         final Counter consumed, retries, deadLetters, invalidDeadLetters, invalid, duplicates;
         final Timer endToEnd;
 
         ConsumerMeters(MeterRegistry registry, String system, String topic, String group) {
-            this.registry = registry;
-            this.system = system;
-            this.topic = topic;
-            this.group = group;
+            super(registry, Tags.of(SYSTEM, system, DESTINATION, topic, GROUP, group));
             consumed = counter(CONSUMED, "Deliveries settled by the group");
             retries = counter(RETRIES, "Failed handler attempts retried in process");
-            deadLetters = Counter.builder(DEAD_LETTERS).description("Deliveries dead-lettered")
-                    .tags(SYSTEM, system, DESTINATION, topic, GROUP, group, REASON, "handler_failed").register(registry);
-            invalidDeadLetters = Counter.builder(DEAD_LETTERS).description("Deliveries dead-lettered")
-                    .tags(SYSTEM, system, DESTINATION, topic, GROUP, group, REASON, "invalid_envelope").register(registry);
+            deadLetters = counter(DEAD_LETTERS, "Deliveries dead-lettered", REASON, "handler_failed");
+            invalidDeadLetters = counter(DEAD_LETTERS, "Deliveries dead-lettered", REASON, "invalid_envelope");
             invalid = counter(INVALID_ENVELOPES, "Deliveries that were not a valid envelope");
             duplicates = counter(DUPLICATES, "Deliveries skipped by the idempotency store");
-            endToEnd = Timer.builder(END_TO_END_LATENCY).description("Envelope time to the start of the first handler attempt")
-                    .serviceLevelObjectives(BUCKETS).tags(SYSTEM, system, DESTINATION, topic, GROUP, group).register(registry);
-        }
-
-        private Counter counter(String name, String description) {
-            return Counter.builder(name).description(description).tags(SYSTEM, system, DESTINATION, topic, GROUP, group).register(registry);
+            endToEnd = timer(END_TO_END_LATENCY, "Envelope time to the start of the first handler attempt");
         }
 
         Timer processDuration(String errorType) {
-            return processDurations.computeIfAbsent(errorType, e -> Timer.builder(PROCESS_DURATION)
-                    .description("One handler attempt").serviceLevelObjectives(BUCKETS).tags(SYSTEM, system, DESTINATION, topic, GROUP, group, ERROR_TYPE, e)
-                    .register(registry));
+            return processDurations.computeIfAbsent(errorType, e -> timer(PROCESS_DURATION, "One handler attempt", ERROR_TYPE, e));
         }
     }
 
     /** The meters of one topic and publish kind. */
-    private static final class ProducerMeters {
-        private final MeterRegistry registry;
-        private final String system, topic, kind;
+    private static final class ProducerMeters extends Meters {
         private final Map<String, Counter> failures = new ConcurrentHashMap<>();
         private final Map<String, Timer> failedDurations = new ConcurrentHashMap<>();
         final Counter sent;
         final Timer duration;
 
         ProducerMeters(MeterRegistry registry, String system, String topic, String kind) {
-            this.registry = registry;
-            this.system = system;
-            this.topic = topic;
-            this.kind = kind;
-            sent = Counter.builder(SENT).description("Messages the broker confirmed")
-                    .tags(SYSTEM, system, DESTINATION, topic, OPERATION, "send", KIND, kind).register(registry);
-            duration = timer("none");
+            super(registry, Tags.of(SYSTEM, system, DESTINATION, topic, KIND, kind));
+            sent = counter(SENT, "Messages the broker confirmed", OPERATION, "send");
+            duration = publishTimer("none");
         }
 
-        private Timer timer(String errorType) {
-            return Timer.builder(OPERATION_DURATION).description("Publish until the broker confirmed or refused it")
-                    .serviceLevelObjectives(BUCKETS).tags(SYSTEM, system, DESTINATION, topic, OPERATION, "send", KIND, kind, ERROR_TYPE, errorType)
-                    .register(registry);
+        private Timer publishTimer(String errorType) {
+            return timer(OPERATION_DURATION, "Publish until the broker confirmed or refused it", OPERATION, "send", ERROR_TYPE, errorType);
         }
 
         Counter failure(String errorType) {
-            return failures.computeIfAbsent(errorType, e -> Counter.builder(PUBLISH_FAILURES).description("Publishes that failed")
-                    .tags(SYSTEM, system, DESTINATION, topic, KIND, kind, ERROR_TYPE, e).register(registry));
+            return failures.computeIfAbsent(errorType, e -> counter(PUBLISH_FAILURES, "Publishes that failed", ERROR_TYPE, e));
         }
 
-        Timer failedDuration(String errorType) { return failedDurations.computeIfAbsent(errorType, this::timer); }
+        Timer failedDuration(String errorType) { return failedDurations.computeIfAbsent(errorType, this::publishTimer); }
     }
 }
