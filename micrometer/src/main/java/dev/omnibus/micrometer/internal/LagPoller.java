@@ -8,6 +8,7 @@ import dev.omnibus.observation.ObservedClient;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,8 @@ import static dev.omnibus.micrometer.MeterNames.*;
  * Refreshes the lag and in-flight gauges of one instance on its own daemon thread: every interval it
  * asks {@code health()} for the open subscriptions and {@code lag(topic, group)} for each grouped one
  * (when the driver declares {@link Capability#LAG}). A failing broker call or registry is logged once
- * per kind and the next round tries again; gauges of subscriptions that closed are removed.
+ * per kind and the next round tries again; gauges of subscriptions that closed are removed. A composite
+ * registry without registries (Micrometer's global one before anything is added) is not polled for.
  */
 final class LagPoller implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LagPoller.class);
@@ -67,6 +69,9 @@ final class LagPoller implements AutoCloseable {
     }
 
     void poll() {
+        if (registry instanceof CompositeMeterRegistry c && c.getRegistries().isEmpty()) {
+            return; // e.g. the global registry with nothing added to it: no broker round trips for nobody
+        }
         Health health = client.messaging().health();
         boolean lag = client.messaging().capabilities().contains(Capability.LAG);
         Set<String> seen = new HashSet<>();
