@@ -43,6 +43,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--pairs", defaultValue = "3", description = "measured native/Omnibus pairs after the warm-up pair (default: ${DEFAULT-VALUE})")
     int pairs;
 
+    @Option(names = "--instrumented", description = "Omnibus legs run with omnibus-opentelemetry (OpenTelemetry SDK, every span sampled) "
+            + "and omnibus-micrometer (Prometheus registry): the overhead of observation")
+    boolean instrumented;
+
     @Option(names = "--note", description = "a line written above the results, e.g. about the machine's load")
     String note;
 
@@ -60,7 +64,7 @@ public final class BenchCommand implements Callable<Integer> {
             return 2;
         }
         Path dir = out != null ? out : Path.of("bench", "results",
-                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + broker + "-" + w.name());
+                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + broker + "-" + w.name() + (instrumented ? "-instrumented" : ""));
         System.out.printf("bench: %s on %s, %d measured pairs after a warm-up pair; results in %s%n", w.name(), broker, pairs, dir);
         BrokerTarget target;
         try {
@@ -71,8 +75,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         try (target) {
             System.out.println("bench: broker at " + target.url().replaceAll("://([^:/@]+):[^@/]*@", "://$1:****@"));
-            RunResult result = new BenchRun(target, w, pairs, System.out).run();
-            ResultWriter.write(result, dir, note);
+            RunResult result = new BenchRun(target, w, pairs, System.out, instrumented).run();
+            ResultWriter.write(result, dir, instrumented
+                    ? "Omnibus legs instrumented (omnibus-opentelemetry + omnibus-micrometer)." + (note == null ? "" : " " + note) : note);
             Charts.write(result, dir);
             System.out.println();
             System.out.println("Omnibus / native, " + broker + ", " + w.name() + " (ratio = median of per-pair ratios):");

@@ -19,13 +19,18 @@ public final class BenchRun {
     private final Workload workload;
     private final int pairs;
     private final PrintStream out;
+    private final boolean instrumented;
 
-    public BenchRun(BrokerTarget target, Workload workload, int pairs, PrintStream out) {
+    public BenchRun(BrokerTarget target, Workload workload, int pairs, PrintStream out) { this(target, workload, pairs, out, false); }
+
+    /** As above; {@code instrumented}: the Omnibus legs run with the OpenTelemetry and Micrometer observers. */
+    public BenchRun(BrokerTarget target, Workload workload, int pairs, PrintStream out, boolean instrumented) {
         if (pairs < 1) throw new IllegalArgumentException("pairs must be at least 1, got " + pairs);
         this.target = target;
         this.workload = workload;
         this.pairs = pairs;
         this.out = out;
+        this.instrumented = instrumented;
     }
 
     public RunResult run() throws Exception {
@@ -38,7 +43,7 @@ public final class BenchRun {
         String nativeDescription = null, omnibusDescription = null;
         for (int pair = 0, leg = 1; pair <= pairs; pair++) {
             for (String kind : List.of("native", "omnibus")) {
-                BenchClient client = kind.equals("native") ? target.nativeClient() : target.omnibusClient(workload);
+                BenchClient client = kind.equals("native") ? target.nativeClient() : target.omnibusClient(workload, instrumented);
                 if (kind.equals("native")) nativeDescription = client.description(); else omnibusDescription = client.description();
                 String topic = "bench-" + runId + "-" + leg + "-" + kind;
                 String label = String.format(Locale.ROOT, "leg %d/%d %-7s %s", leg, total, kind,

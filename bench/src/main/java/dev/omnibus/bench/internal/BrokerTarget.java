@@ -82,11 +82,14 @@ public final class BrokerTarget implements AutoCloseable {
     }
 
     /** A fresh Omnibus client for one leg, with the settings that match the native side. */
-    public BenchClient omnibusClient(Workload w) {
+    public BenchClient omnibusClient(Workload w) { return omnibusClient(w, false); }
+
+    /** As {@link #omnibusClient(Workload)}; {@code instrumented} adds the OpenTelemetry and Micrometer observers. */
+    public BenchClient omnibusClient(Workload w, boolean instrumented) {
         Map<String, String> options = new LinkedHashMap<>(fixtureOptions);
         if (broker.equals("kafka")) options.put("partitions", Integer.toString(w.partitions()));
         if (broker.equals("rabbitmq")) options.put("shards", "1"); // one quorum queue per group, as the native side
-        return new OmnibusClient(url, options);
+        return new OmnibusClient(url, options, instrumented);
     }
 
     /** The broker as the Omnibus driver describes it. */

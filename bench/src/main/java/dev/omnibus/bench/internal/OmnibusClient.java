@@ -15,6 +15,7 @@ import java.util.Map;
  * The Omnibus side, the same for every broker: {@link Messaging#publish} and
  * {@link Messaging#subscribe} with a group, per-key ordering and {@code concurrency} workers. One
  * {@link Messaging} connection per producer and one per consumer, like the native side's clients.
+ * Instrumented ({@code bench --instrumented}), every connection has both observation modules.
  */
 final class OmnibusClient implements BenchClient {
     static final String TYPE = "dev.omnibus.bench.Payload";
@@ -22,18 +23,25 @@ final class OmnibusClient implements BenchClient {
     private final String url;
     private final Map<String, String> options;
     private final List<Messaging> connections = new ArrayList<>();
+    private final Instrumentation instrumentation;   // null: no observer at all
 
-    OmnibusClient(String url, Map<String, String> options) {
+    OmnibusClient(String url, Map<String, String> options, boolean instrumented) {
         this.url = url;
         this.options = Map.copyOf(options);
+        this.instrumentation = instrumented ? new Instrumentation() : null;
     }
 
     @Override public String kind() { return "omnibus"; }
 
-    @Override public String description() { return "Omnibus Messaging.publish / subscribe(group, concurrency)"; }
+    @Override public String description() {
+        return "Omnibus Messaging.publish / subscribe(group, concurrency)"
+                + (instrumentation == null ? "" : " with omnibus-opentelemetry (SDK, every span sampled, batch processor) and omnibus-micrometer (Prometheus registry)");
+    }
 
     private synchronized Messaging connect() {
-        Messaging m = Messaging.connect(MessagingConfig.builder(url).options(options).build());
+        MessagingConfig.Builder config = MessagingConfig.builder(url).options(options).discoverObservers(false);
+        if (instrumentation != null) instrumentation.observers().forEach(config::observer);
+        Messaging m = Messaging.connect(config.build());
         connections.add(m);
         return m;
     }
@@ -69,5 +77,6 @@ final class OmnibusClient implements BenchClient {
     public synchronized void close() {
         for (Messaging m : connections) m.close();
         connections.clear();
+        if (instrumentation != null) instrumentation.close();
     }
 }

@@ -42,12 +42,56 @@ public final class OrdersDemo {
 
     private OrdersDemo() {}
 
+    /**
+     * Runs the scenario. With {@code --metrics-port N} it also serves Omnibus's meters on
+     * {@code http://127.0.0.1:N/metrics} (Prometheus format) and, after the scenario, keeps the instance
+     * and its subscriptions open (lag gauges stay live) until the process is stopped.
+     */
     public static void main(String[] args) throws Exception {
-        System.exit(run(MessagingConfig.fromEnvironment(), System.out));
+        int metricsPort = -1;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--metrics-port") && i + 1 < args.length) metricsPort = parsePort(args[++i]);
+            else if (args[i].startsWith("--metrics-port=")) metricsPort = parsePort(args[i].substring("--metrics-port=".length()));
+            else {
+                System.err.println("demo: unknown argument '" + args[i] + "'; the only option is --metrics-port N");
+                System.exit(64);
+            }
+        }
+        if (metricsPort < 0) System.exit(run(MessagingConfig.fromEnvironment(), System.out));
+        try (MetricsEndpoint metrics = new MetricsEndpoint(metricsPort)) {
+            System.out.println("metrics on http://127.0.0.1:" + metrics.port() + "/metrics");
+            int code = run(MessagingConfig.fromEnvironment().toBuilder().observer(metrics.observer()).build(), System.out,
+                    () -> {
+                        System.out.println("scenario done; still serving metrics on http://127.0.0.1:" + metrics.port()
+                                + "/metrics (Ctrl-C to stop)");
+                        new CountDownLatch(1).await();
+                    });
+            System.exit(code);
+        }
+    }
+
+    private static int parsePort(String value) {
+        try {
+            int port = Integer.parseInt(value);
+            if (port >= 0 && port <= 65535) return port;
+        } catch (NumberFormatException ignored) { /* reported below */ }
+        System.err.println("demo: --metrics-port needs a port number 0-65535, got '" + value + "'");
+        System.exit(64);
+        return -1;
+    }
+
+    /** What to do after the scenario, with the instance still open. */
+    interface AfterScenario {
+        void run() throws InterruptedException;
     }
 
     /** Runs the scenario; returns 0 when every step was observed. */
     static int run(MessagingConfig config, PrintStream out) throws InterruptedException {
+        return run(config, out, () -> { });
+    }
+
+    /** Runs the scenario, then {@code after} with the instance and its subscriptions still open. */
+    static int run(MessagingConfig config, PrintStream out, AfterScenario after) throws InterruptedException {
         List<OrderPlaced> orders = List.of(
                 new OrderPlaced("1001", "cust-903", "PROD-441", 2, new BigDecimal("99.98")),
                 new OrderPlaced("1002", "cust-117", "PROD-109", 1, new BigDecimal("42.02")),
@@ -127,6 +171,7 @@ public final class OrdersDemo {
             out.printf("  [request/reply] %d x %s at %s = %s%n", quote.quantity(), quote.sku(), quote.unitPrice(), quote.total());
 
             out.printf("fan-out: %s, dead letters: %s, redrive: %s, reply: ok%n", ok(fannedOut), ok(deadLettered), ok(redriven));
+            after.run();
             return fannedOut && deadLettered && redriven ? 0 : 1;
         } catch (ExecutionException | TimeoutException e) {
             out.println("failed: " + e);
