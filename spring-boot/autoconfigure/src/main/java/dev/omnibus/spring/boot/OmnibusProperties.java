@@ -36,7 +36,7 @@ public class OmnibusProperties {
     private Duration requestTimeout;
 
     /** Whether observers of MessagingObserverProviders found by ServiceLoader are added besides the context's MessagingObserver beans. */
-    private boolean discoverObservers = true;
+    private boolean discoverObservers = false;
 
     private final Listener listener = new Listener();
 
