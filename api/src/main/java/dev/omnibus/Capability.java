@@ -9,19 +9,19 @@ import java.util.Set;
  */
 public enum Capability {
     /** Competing consumers inside a named group, fan-out across groups. */
-    CONSUMER_GROUPS("kafka, pulsar, amqp (a queue per group), memory"),
+    CONSUMER_GROUPS("kafka, pulsar, amqp (a queue per group), nats (a durable consumer per group), memory"),
     /** One group sees the messages of one key in publish order, with any concurrency. */
     PER_KEY_ORDERING("kafka (partition by key), pulsar (Key_Shared), amqp (sharded single-active-consumer queues), memory"),
     /** A new group can start from the earliest retained message. */
-    REPLAY("kafka, pulsar, amqp with rabbitmq.queueType=stream, memory"),
+    REPLAY("kafka, pulsar, amqp with rabbitmq.queueType=stream, nats, memory"),
     /** Acknowledged messages survive a broker restart. */
-    DURABLE("kafka, pulsar, amqp"),
+    DURABLE("kafka, pulsar, amqp, nats (storage=file)"),
     /** The broker itself can hold a message back for a delay before redelivery. */
     DELAYED_REDELIVERY("pulsar"),
     /** The broker drops duplicate publishes of the same producer sequence. */
     BROKER_DEDUPLICATION("kafka (idempotent producer), pulsar (with deduplication enabled)"),
     /** request/respond with correlation and reply addresses. */
-    REQUEST_REPLY("kafka, pulsar, amqp, memory");
+    REQUEST_REPLY("kafka, pulsar, amqp, nats, memory");
 
     private final String providers;
 
