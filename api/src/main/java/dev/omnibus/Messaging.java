@@ -72,6 +72,12 @@ public interface Messaging extends AutoCloseable {
      */
     CompletableFuture<Long> redrive(String deadLetterTopic, Duration quietPeriod);
 
+    /**
+     * Lists and deletes the topics and groups on the broker, the same way on every driver. Fails with
+     * {@link UnsupportedCapabilityException} when the driver does not declare {@link Capability#ADMIN}.
+     */
+    MessagingAdmin admin();
+
     /** What the connected driver guarantees in its configuration. */
     Set<Capability> capabilities();
 

@@ -11,7 +11,7 @@ public class UnsupportedCapabilityException extends OmnibusException {
 
     public UnsupportedCapabilityException(String driver, Set<Capability> missing, String what) {
         super("Driver '" + driver + "' does not provide " + missing + " needed for " + what
-                + ". " + Capability.whoProvides(missing));
+                + ". " + dev.omnibus.internal.CapabilityHints.whoProvides(missing));
         this.missing = Set.copyOf(missing);
     }
 

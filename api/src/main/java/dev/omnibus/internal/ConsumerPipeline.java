@@ -45,21 +45,22 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
     private final ExecutorService workers;
     private final KeyedDispatcher dispatcher;
     private final Duration defaultCloseTimeout;
-    private final Runnable onClosed;
+    private final Consumer<String> deadLetterTopicDeclarer;
     private final AtomicLong unsettled = new AtomicLong();
     private final AtomicLong anonymousLane = new AtomicLong();
     private volatile TransportSubscription transportSubscription;
     private volatile boolean closing;
 
     ConsumerPipeline(String topic, SubscribeOptions options, MessageHandler handler, Transport transport,
-                     ScheduledExecutorService scheduler, Duration defaultCloseTimeout, Runnable onClosed) {
+                     ScheduledExecutorService scheduler, Duration defaultCloseTimeout,
+                     Consumer<String> deadLetterTopicDeclarer) {
         this.topic = topic;
         this.options = options;
         this.handler = handler;
         this.transport = transport;
         this.deadLetterTopic = options.deadLetterTopicFor(topic);
         this.defaultCloseTimeout = defaultCloseTimeout;
-        this.onClosed = onClosed;
+        this.deadLetterTopicDeclarer = deadLetterTopicDeclarer;
         String name = "omnibus-" + topic + "-" + (options.group() == null ? "*" : options.group());
         this.workers = new ThreadPoolExecutor(options.concurrency(), options.concurrency(), 0, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(), new NamedThreadFactory(name));
@@ -233,6 +234,7 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
         private Duration publishDeadLetter() {
             Message dead = pendingDeadLetter;
             try {
+                deadLetterTopicDeclarer.accept(deadLetterTopic);
                 transport.send(deadLetterTopic, dead).get(DEAD_LETTER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 log.warn("Dead-lettered {} from {} to {} {}", dead.id(), topic, deadLetterTopic, pendingWhy);
                 pendingDeadLetter = null;
@@ -317,7 +319,6 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
                 if (ts != null) ts.close();
             } finally {
                 workers.shutdownNow();
-                onClosed.run();
             }
         }
     }

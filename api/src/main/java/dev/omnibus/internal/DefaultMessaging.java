@@ -5,10 +5,10 @@ import dev.omnibus.ClosedException;
 import dev.omnibus.ConfigurationException;
 import dev.omnibus.DeadLetterException;
 import dev.omnibus.DeadLetters;
-import dev.omnibus.DriverNotFoundException;
 import dev.omnibus.Message;
 import dev.omnibus.MessageHandler;
 import dev.omnibus.Messaging;
+import dev.omnibus.MessagingAdmin;
 import dev.omnibus.MessagingConfig;
 import dev.omnibus.Ordering;
 import dev.omnibus.PublishReceipt;
@@ -33,7 +33,6 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -135,19 +134,70 @@ public final class DefaultMessaging implements Messaging {
     private TrackedSubscription start(String topic, SubscribeOptions options, MessageHandler handler, StartFrom startFrom) {
         if (closed) throw new ClosedException("Messaging");
         ConsumerPipeline pipeline = new ConsumerPipeline(topic, options, handler, transport, scheduler, closeTimeout,
-                () -> {});
-        String dlq = pipeline.deadLetterTopic();
-        if (dlq != null && declaredDeadLetterTopics.add(dlq)) {
-            transport.declareGroup(dlq, REDRIVE_GROUP); // dead letters wait for a redrive even with no consumer
-        }
+                this::declareDeadLetterTopic);
+        if (pipeline.deadLetterTopic() != null) declareDeadLetterTopic(pipeline.deadLetterTopic());
         ReceiveOptions receive = ReceiveOptions.builder().group(options.group()).startFrom(startFrom)
                 .ordering(options.ordering()).maxInFlight(Math.max(options.maxInFlight(), 1))
-                .concurrency(options.concurrency()).build();
+                .concurrency(options.concurrency()).deadLetterTopic(pipeline.deadLetterTopic()).build();
         TransportSubscription ts = transport.receive(topic, receive, pipeline);
         pipeline.attach(ts);
         subscriptions.add(pipeline);
         return new TrackedSubscription(pipeline);
     }
+
+    /**
+     * Makes the broker keep dead letters of {@code dlq} for a redrive even with no consumer: when a
+     * subscription that dead-letters starts (a broker-side safety net may forward there at any time), and
+     * again before a dead letter is published after {@link MessagingAdmin} deleted the topic or its group.
+     */
+    private void declareDeadLetterTopic(String dlq) {
+        if (declaredDeadLetterTopics.contains(dlq)) return;
+        transport.declareGroup(dlq, REDRIVE_GROUP);
+        declaredDeadLetterTopics.add(dlq);
+    }
+
+    @Override
+    public MessagingAdmin admin() {
+        require(EnumSet.of(Capability.ADMIN), "admin()");
+        return admin;
+    }
+
+    /** Validates names and refuses deleting what this instance still consumes; the transport does the rest. */
+    private final MessagingAdmin admin = new MessagingAdmin() {
+        @Override public Set<String> topics() { return Set.copyOf(transport.admin().topics()); }
+
+        @Override public Set<String> groups(String topic) {
+            checkTopic(topic);
+            return Set.copyOf(transport.admin().groups(topic));
+        }
+
+        @Override public void deleteGroup(String topic, String group) {
+            checkTopic(topic);
+            if (group == null || group.isBlank()) throw new ConfigurationException("group", group, "a non-blank group name");
+            refuseIfConsumed(topic, group);
+            transport.admin().deleteGroup(topic, group);
+            if (REDRIVE_GROUP.equals(group)) declaredDeadLetterTopics.remove(topic);
+        }
+
+        @Override public void deleteTopic(String topic) {
+            checkTopic(topic);
+            refuseIfConsumed(topic, null);
+            transport.admin().deleteTopic(topic);
+            declaredDeadLetterTopics.remove(topic);
+        }
+
+        private void refuseIfConsumed(String topic, String group) {
+            for (ConsumerPipeline p : subscriptions) {
+                if (p.isActive() && p.topic().equals(topic) && (group == null || group.equals(p.group()))) {
+                    throw new IllegalStateException("Cannot delete " + (group == null ? "topic '" + topic + "'"
+                            : "group '" + group + "' of topic '" + topic + "'") + ": this Messaging instance has a running "
+                            + p + "; close it first");
+                }
+            }
+        }
+
+        @Override public String toString() { return "MessagingAdmin{" + scheme + "}"; }
+    };
 
     /** Removes the pipeline from the instance's set when the user closes it. */
     private final class TrackedSubscription implements Subscription {
@@ -222,7 +272,7 @@ public final class DefaultMessaging implements Messaging {
         java.util.concurrent.atomic.AtomicBoolean reachedNewer = new java.util.concurrent.atomic.AtomicBoolean();
         SubscribeOptions options = SubscribeOptions.group(REDRIVE_GROUP).ordering(Ordering.NONE)
                 .retry(RetryPolicy.exponential(3, Duration.ofMillis(100)))
-                .deadLetter(deadLetterTopic + DeadLetters.DEFAULT_SUFFIX);
+                .noDeadLetter(); // what cannot be redriven stays where it is: no dead-letter topic of the dead-letter topic
         ConsumerPipeline pipeline = start(deadLetterTopic, options, delivery -> {
             lastActivity.set(System.nanoTime());
             Message dead = delivery.message();
@@ -235,8 +285,10 @@ public final class DefaultMessaging implements Messaging {
             }
             String target = dead.extension(DeadLetters.ORIGINAL_TOPIC);
             if (target == null) {
-                throw new DeadLetterException("Message " + dead.id() + " on " + deadLetterTopic + " has no '"
-                        + DeadLetters.ORIGINAL_TOPIC + "' extension; it is not an Omnibus dead letter and cannot be redriven");
+                // not an Omnibus dead letter: leave it in the dead-letter topic (closing the redrive gives it back)
+                log.warn("Message {} on {} has no '{}' extension; it is not an Omnibus dead letter and stays where it is",
+                        dead.id(), deadLetterTopic, DeadLetters.ORIGINAL_TOPIC);
+                throw new dev.omnibus.RetryLaterException(Duration.ofHours(1), "not an Omnibus dead letter");
             }
             transport.send(target, DeadLetters.original(dead)).get(30, TimeUnit.SECONDS);
             moved.incrementAndGet();
@@ -324,22 +376,4 @@ public final class DefaultMessaging implements Messaging {
     }
 
     @Override public String toString() { return "Messaging{" + scheme + ", capabilities=" + capabilities + "}"; }
-
-    /** ServiceLoader discovery of drivers by scheme, cached per class loader. */
-    static final class DriverRegistry {
-        private static final Map<ClassLoader, Map<String, MessagingDriver>> CACHE = new ConcurrentHashMap<>();
-
-        static MessagingDriver find(String scheme) {
-            ClassLoader cl = Thread.currentThread().getContextClassLoader();
-            if (cl == null) cl = DefaultMessaging.class.getClassLoader();
-            Map<String, MessagingDriver> drivers = CACHE.computeIfAbsent(cl, loader -> {
-                Map<String, MessagingDriver> m = new LinkedHashMap<>();
-                for (MessagingDriver d : ServiceLoader.load(MessagingDriver.class, loader)) m.putIfAbsent(d.scheme(), d);
-                return m;
-            });
-            MessagingDriver d = drivers.get(scheme);
-            if (d == null) throw new DriverNotFoundException(scheme, new TreeSet<>(drivers.keySet()));
-            return d;
-        }
-    }
 }

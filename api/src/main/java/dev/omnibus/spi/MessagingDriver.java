@@ -14,4 +14,13 @@ public interface MessagingDriver {
      * with {@link dev.omnibus.BrokerUnavailableException} when the broker cannot be reached.
      */
     Transport connect(DriverConfig config);
+
+    /**
+     * Every capability this driver can provide, each with the configuration that gives it (one entry
+     * per capability and configuration). The kit connects with each stated configuration and checks
+     * that the transport declares the capability, and that everything the default configuration
+     * declares is stated here; {@link dev.omnibus.UnsupportedCapabilityException} messages name
+     * providers from these statements only.
+     */
+    default java.util.List<CapabilityOffer> offers() { return java.util.List.of(); }
 }

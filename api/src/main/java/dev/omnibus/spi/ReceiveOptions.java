@@ -11,24 +11,32 @@ import dev.omnibus.StartFrom;
  * @param ordering    PER_KEY: hand one key's messages in publish order
  * @param maxInFlight most inbounds handed to the sink and not yet settled
  * @param concurrency how many workers the core will run (a hint for sizing)
+ * @param deadLetterTopic the topic the core dead-letters this subscription's failures to, or {@code null}
+ *                    when it does not dead-letter; a broker-side safety net (e.g. a delivery limit) must
+ *                    forward there and nowhere else, and must not create anything when it is {@code null}
  */
-public record ReceiveOptions(String group, StartFrom startFrom, Ordering ordering, int maxInFlight, int concurrency) {
+public record ReceiveOptions(String group, StartFrom startFrom, Ordering ordering, int maxInFlight, int concurrency,
+                             String deadLetterTopic) {
 
     public static Builder builder() { return new Builder(); }
 
-    /** Builder with defaults: no group, LATEST, PER_KEY, 256 in flight, concurrency 1. */
+    /** Builder with defaults: no group, LATEST, PER_KEY, 256 in flight, concurrency 1, no dead-letter topic. */
     public static final class Builder {
         private String group;
         private StartFrom startFrom = StartFrom.LATEST;
         private Ordering ordering = Ordering.PER_KEY;
         private int maxInFlight = 256;
         private int concurrency = 1;
+        private String deadLetterTopic;
 
         public Builder group(String group) { this.group = group; return this; }
         public Builder startFrom(StartFrom startFrom) { this.startFrom = startFrom; return this; }
         public Builder ordering(Ordering ordering) { this.ordering = ordering; return this; }
         public Builder maxInFlight(int maxInFlight) { this.maxInFlight = maxInFlight; return this; }
         public Builder concurrency(int concurrency) { this.concurrency = concurrency; return this; }
-        public ReceiveOptions build() { return new ReceiveOptions(group, startFrom, ordering, maxInFlight, concurrency); }
+        public Builder deadLetterTopic(String deadLetterTopic) { this.deadLetterTopic = deadLetterTopic; return this; }
+        public ReceiveOptions build() {
+            return new ReceiveOptions(group, startFrom, ordering, maxInFlight, concurrency, deadLetterTopic);
+        }
     }
 }

@@ -62,6 +62,14 @@ public interface Transport extends AutoCloseable {
         return send(replyAddress, reply);
     }
 
+    /**
+     * The topology operations, for a transport that declares {@link Capability#ADMIN} (the core never
+     * calls this otherwise).
+     */
+    default TransportAdmin admin() {
+        throw new UnsupportedOperationException("this transport does not declare " + Capability.ADMIN);
+    }
+
     /** Largest encoded message the transport accepts, for error messages and the kit. */
     long maxMessageBytes();
 

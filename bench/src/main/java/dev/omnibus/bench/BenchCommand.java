@@ -83,7 +83,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        int code = new CommandLine(new BenchCommand()).execute(args);
+        int code = dev.omnibus.conformance.evaluate.CommandLines.of("bench", new BenchCommand()).execute(args);
         System.exit(code);
     }
 }

@@ -12,6 +12,9 @@ import dev.omnibus.MessageHandler;
 import dev.omnibus.MessageTooLargeException;
 import dev.omnibus.Messaging;
 import dev.omnibus.MessagingConfig;
+import dev.omnibus.MessagingAdmin;
+import dev.omnibus.spi.CapabilityOffer;
+import dev.omnibus.spi.MessagingDriver;
 import dev.omnibus.PublishReceipt;
 import dev.omnibus.RemoteHandlerException;
 import dev.omnibus.RequestTimeoutException;
@@ -42,6 +45,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
+import java.util.ServiceLoader;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -59,6 +64,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -907,6 +913,172 @@ public abstract class MessagingConformanceKit extends BrokerKit {
                             .hasMessageContaining(c.name());
                 }
             }
+        }
+    }
+
+    /**
+     * What the driver states about its capabilities ({@link MessagingDriver#offers()}) is true: each
+     * stated configuration, connected to this broker, declares its capability, and everything the
+     * default configuration declares is stated. Error messages that say who provides a missing
+     * capability are built from these statements only.
+     */
+    @Nested
+    class CapabilityStatements {
+        private MessagingDriver driver() {
+            String scheme = fixture().url().substring(0, fixture().url().indexOf("://"));
+            for (MessagingDriver d : ServiceLoader.load(MessagingDriver.class)) if (d.scheme().equals(scheme)) return d;
+            throw new AssertionError("no driver for scheme '" + scheme + "' on the class path");
+        }
+
+        @Test void everyStatedConfigurationDeclaresItsCapability() {
+            List<CapabilityOffer> offers = driver().offers();
+            assertThat(offers).as("the driver states its capabilities (MessagingDriver.offers())").isNotEmpty();
+            for (CapabilityOffer offer : offers) {
+                Set<Capability> declared = connect(offer.options()).capabilities();
+                assertThat(declared).as("driver '%s' states that %s gives %s, but connecting with it declares %s",
+                        driver().scheme(), offer.byDefault() ? "its defaults " + offer.options() : offer.configuration(),
+                        offer.capability(), declared).contains(offer.capability());
+            }
+        }
+
+        @Test void everyDeclaredCapabilityIsStated() {
+            Set<Capability> stated = EnumSet.noneOf(Capability.class);
+            for (CapabilityOffer offer : driver().offers()) stated.add(offer.capability());
+            assertThat(stated).as("capabilities '%s' states in offers(), against what it declares here", driver().scheme())
+                    .containsAll(connect().capabilities());
+        }
+
+        @Test void aMissingCapabilityIsExplainedWithStatedProvidersOnly() {
+            Messaging bus = connect();
+            for (Capability c : Capability.values()) {
+                if (bus.capabilities().contains(c)) continue;
+                String message = catchThrowable(() -> bus.require(c)).getMessage();
+                List<String> providers = new ArrayList<>();
+                for (MessagingDriver d : ServiceLoader.load(MessagingDriver.class)) {
+                    for (CapabilityOffer o : d.offers()) {
+                        if (o.capability() == c) providers.add(o.byDefault() ? d.scheme() : d.scheme() + " (with " + o.configuration() + ")");
+                    }
+                }
+                assertThat(message).as("the hint for %s", c).contains(providers.isEmpty()
+                        ? c + " is provided by no driver on the class path"
+                        : c + " is provided by " + String.join(", ", providers) + ".");
+            }
+        }
+    }
+
+    /**
+     * {@link Messaging#admin()}: the topics and groups on the broker, in Omnibus names, listed and
+     * deleted the same way on every driver; a redrive creates no dead-letter topic of its own.
+     */
+    @Nested
+    class Admin {
+        private MessagingAdmin admin(Messaging bus) {
+            assumeTrue(bus.capabilities().contains(Capability.ADMIN), "needs ADMIN");
+            return bus.admin();
+        }
+
+        @Test void adminIsRefusedWhenNotDeclared() {
+            Messaging bus = connect();
+            assumeTrue(!bus.capabilities().contains(Capability.ADMIN), "ADMIN is declared");
+            assertThatThrownBy(bus::admin).isInstanceOf(UnsupportedCapabilityException.class).hasMessageContaining("ADMIN");
+        }
+
+        /** Subscribes {@code group} to {@code topic} and closes it again, leaving the group's durable state. */
+        private void createGroup(Messaging bus, String topic, String group) {
+            Subscription s = bus.subscribe(topic, baseOptions(group), d -> { });
+            s.close();
+        }
+
+        /** Publishes to {@code topic}, leaves {@code group} on it (where groups exist) and waits until the topic is listed. */
+        private void topicWithGroup(Messaging bus, MessagingAdmin admin, String topic, String group) {
+            publish(bus, topic, event("a"));
+            if (declares(Capability.CONSUMER_GROUPS)) createGroup(bus, topic, group);
+            eventually().untilAsserted(() -> assertThat(admin.topics()).contains(topic));
+        }
+
+        @Test void listsTheTopicsAndGroupsItCreated() {
+            Messaging bus = connect();
+            MessagingAdmin admin = admin(bus);
+            String t = topic("listed");
+            String g = group("listed");
+            topicWithGroup(bus, admin, t, g);
+            if (declares(Capability.CONSUMER_GROUPS)) {
+                eventually().untilAsserted(() -> assertThat(admin.groups(t)).contains(g));
+            }
+            assertThat(admin.groups(topic("never-created"))).isEmpty();
+        }
+
+        @Test void deletingAGroupForgetsWhatItHadNotConsumed() {
+            assumeTrue(declares(Capability.CONSUMER_GROUPS), "needs CONSUMER_GROUPS");
+            Messaging bus = connect();
+            MessagingAdmin admin = admin(bus);
+            String t = topic("delgroup");
+            String g = group("delgroup");
+            createGroup(bus, t, g);
+            publish(bus, t, event("kept for the group, then deleted with it"));
+            admin.deleteGroup(t, g);
+            eventually().untilAsserted(() -> assertThat(admin.groups(t)).doesNotContain(g));
+            admin.deleteGroup(t, g); // deleting what is gone does nothing
+            Queue got = new Queue();
+            track(bus.subscribe(t, baseOptions(g), got::add));
+            Message after = event("after");
+            publish(bus, t, after);
+            eventually().until(() -> got.ids().contains(after.id()));
+            assertThat(got.list()).extracting(Delivery::id).containsExactly(after.id());
+        }
+
+        @Test void deletingATopicRemovesItAndItsGroups() {
+            Messaging bus = connect();
+            MessagingAdmin admin = admin(bus);
+            String t = topic("deltopic");
+            topicWithGroup(bus, admin, t, group("deltopic"));
+            admin.deleteTopic(t);
+            eventually().untilAsserted(() -> assertThat(admin.topics()).doesNotContain(t));
+            assertThat(admin.groups(t)).isEmpty();
+            admin.deleteTopic(t); // deleting what is gone does nothing
+            Queue got = new Queue(); // the topic comes back on use
+            track(bus.subscribe(t, baseOptions(), got::add));
+            Message again = event("again");
+            publish(bus, t, again);
+            eventually().until(() -> got.ids().contains(again.id()));
+        }
+
+        @Test void deletingWhatThisInstanceConsumesIsRefused() {
+            Messaging bus = connect();
+            MessagingAdmin admin = admin(bus);
+            String t = topic("busy");
+            String g = declares(Capability.CONSUMER_GROUPS) ? group("busy") : null;
+            track(bus.subscribe(t, g == null ? baseOptions() : baseOptions(g), d -> { }));
+            assertThatThrownBy(() -> admin.deleteTopic(t)).isInstanceOf(IllegalStateException.class).hasMessageContaining(t);
+            if (g != null) {
+                assertThatThrownBy(() -> admin.deleteGroup(t, g)).isInstanceOf(IllegalStateException.class).hasMessageContaining(g);
+            }
+            assertThatThrownBy(() -> admin.deleteTopic("not a topic")).isInstanceOf(ConfigurationException.class);
+        }
+
+        @Test void redriveCreatesNoDeadLetterTopicForTheDeadLetterTopic() {
+            assumeTrue(declares(Capability.CONSUMER_GROUPS), "needs CONSUMER_GROUPS");
+            Messaging bus = connect();
+            MessagingAdmin admin = admin(bus);
+            String t = topic("redrive-topology");
+            String dlq = t + DeadLetters.DEFAULT_SUFFIX;
+            AtomicBoolean healthy = new AtomicBoolean();
+            Queue done = new Queue();
+            track(bus.subscribe(t, baseOptions(group("g")).retry(RetryPolicy.none()), d -> {
+                if (!healthy.get()) throw new IllegalStateException("not yet");
+                done.add(d);
+            }));
+            Queue probe = new Queue(); // sees the dead letter once it is published and confirmed
+            track(bus.subscribe(dlq, baseOptions().noDeadLetter(), probe::add));
+            Message m = event("poison until healthy");
+            publish(bus, t, m);
+            eventually().until(() -> probe.ids().contains(m.id()));
+            assertThat(admin.topics()).contains(dlq);
+            healthy.set(true);
+            assertThat(bus.redrive(dlq, Duration.ofSeconds(2)).orTimeout(patience().toSeconds(), TimeUnit.SECONDS).join())
+                    .isEqualTo(1L);
+            eventually().until(() -> done.ids().contains(m.id()));
+            assertThat(admin.topics()).doesNotContain(dlq + DeadLetters.DEFAULT_SUFFIX);
         }
     }
 

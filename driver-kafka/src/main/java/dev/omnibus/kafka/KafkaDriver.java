@@ -2,9 +2,13 @@ package dev.omnibus.kafka;
 
 import dev.omnibus.kafka.internal.KafkaSettings;
 import dev.omnibus.kafka.internal.KafkaTransport;
+import dev.omnibus.Capability;
+import dev.omnibus.spi.CapabilityOffer;
 import dev.omnibus.spi.DriverConfig;
 import dev.omnibus.spi.MessagingDriver;
 import dev.omnibus.spi.Transport;
+
+import java.util.List;
 
 /**
  * The Apache Kafka driver, scheme {@code kafka}: {@code kafka://host:port[,host:port...]}.
@@ -17,7 +21,19 @@ import dev.omnibus.spi.Transport;
  * broker answers. Options and limits: {@code docs/drivers/kafka.md}.
  */
 public final class KafkaDriver implements MessagingDriver {
+    /** Every capability comes with the defaults (acks=all, idempotent producer); kafka.* overrides may remove some. */
+    private static final List<CapabilityOffer> OFFERS = List.of(
+            CapabilityOffer.byDefault(Capability.CONSUMER_GROUPS),
+            CapabilityOffer.byDefault(Capability.PER_KEY_ORDERING),
+            CapabilityOffer.byDefault(Capability.REPLAY),
+            CapabilityOffer.byDefault(Capability.DURABLE, "kafka.acks", "all"),
+            CapabilityOffer.byDefault(Capability.BROKER_DEDUPLICATION, "kafka.enable.idempotence", "true"),
+            CapabilityOffer.byDefault(Capability.REQUEST_REPLY),
+            CapabilityOffer.byDefault(Capability.ADMIN));
+
     @Override public String scheme() { return "kafka"; }
+
+    @Override public List<CapabilityOffer> offers() { return OFFERS; }
 
     @Override
     public Transport connect(DriverConfig config) {

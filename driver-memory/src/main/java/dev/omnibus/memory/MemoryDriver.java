@@ -2,9 +2,13 @@ package dev.omnibus.memory;
 
 import dev.omnibus.memory.internal.MemoryBroker;
 import dev.omnibus.memory.internal.MemoryTransport;
+import dev.omnibus.Capability;
+import dev.omnibus.spi.CapabilityOffer;
 import dev.omnibus.spi.DriverConfig;
 import dev.omnibus.spi.MessagingDriver;
 import dev.omnibus.spi.Transport;
+
+import java.util.List;
 
 /**
  * The in-process broker, scheme {@code memory}: {@code memory://name}. Every connection to the same
@@ -20,7 +24,16 @@ import dev.omnibus.spi.Transport;
  * starting from EARLIEST sees the last N); fixed when the named broker is first created.
  */
 public final class MemoryDriver implements MessagingDriver {
+    private static final List<CapabilityOffer> OFFERS = List.of(
+            CapabilityOffer.byDefault(Capability.CONSUMER_GROUPS),
+            CapabilityOffer.byDefault(Capability.PER_KEY_ORDERING, "perKeyOrdering", "true"),
+            CapabilityOffer.byDefault(Capability.REPLAY),
+            CapabilityOffer.byDefault(Capability.REQUEST_REPLY),
+            CapabilityOffer.byDefault(Capability.ADMIN));
+
     @Override public String scheme() { return "memory"; }
+
+    @Override public List<CapabilityOffer> offers() { return OFFERS; }
 
     @Override
     public Transport connect(DriverConfig config) {

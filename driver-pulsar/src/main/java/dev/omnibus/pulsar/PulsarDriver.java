@@ -2,9 +2,13 @@ package dev.omnibus.pulsar;
 
 import dev.omnibus.pulsar.internal.PulsarSettings;
 import dev.omnibus.pulsar.internal.PulsarTransport;
+import dev.omnibus.Capability;
+import dev.omnibus.spi.CapabilityOffer;
 import dev.omnibus.spi.DriverConfig;
 import dev.omnibus.spi.MessagingDriver;
 import dev.omnibus.spi.Transport;
+
+import java.util.List;
 
 /**
  * The Apache Pulsar driver, scheme {@code pulsar}: {@code pulsar://host:6650[/tenant/namespace]}.
@@ -22,7 +26,17 @@ import dev.omnibus.spi.Transport;
  * {@code pulsar.producer.*} and {@code pulsar.consumer.*} keys. Details: {@code docs/drivers/pulsar.md}.
  */
 public final class PulsarDriver implements MessagingDriver {
+    private static final List<CapabilityOffer> OFFERS = List.of(
+            CapabilityOffer.byDefault(Capability.CONSUMER_GROUPS),
+            CapabilityOffer.byDefault(Capability.PER_KEY_ORDERING),
+            CapabilityOffer.byDefault(Capability.REPLAY),
+            CapabilityOffer.byDefault(Capability.DURABLE),
+            CapabilityOffer.byDefault(Capability.REQUEST_REPLY),
+            CapabilityOffer.byDefault(Capability.ADMIN));
+
     @Override public String scheme() { return "pulsar"; }
+
+    @Override public List<CapabilityOffer> offers() { return OFFERS; }
 
     @Override
     public Transport connect(DriverConfig config) {

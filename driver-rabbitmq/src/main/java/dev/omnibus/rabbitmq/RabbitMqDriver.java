@@ -3,9 +3,14 @@ package dev.omnibus.rabbitmq;
 import dev.omnibus.rabbitmq.internal.Connector;
 import dev.omnibus.rabbitmq.internal.RabbitSettings;
 import dev.omnibus.rabbitmq.internal.RabbitTransport;
+import dev.omnibus.Capability;
+import dev.omnibus.rabbitmq.internal.ManagementApi;
+import dev.omnibus.spi.CapabilityOffer;
 import dev.omnibus.spi.DriverConfig;
 import dev.omnibus.spi.MessagingDriver;
 import dev.omnibus.spi.Transport;
+
+import java.util.List;
 
 /**
  * The RabbitMQ driver for {@code amqp://user:password@host:5672/vhost} URLs, on amqp-client 5.x.
@@ -19,12 +24,23 @@ import dev.omnibus.spi.Transport;
  * {@code rabbitmq.*} ConnectionFactory settings listed in docs/drivers/rabbitmq.md.
  */
 public class RabbitMqDriver implements MessagingDriver {
+    private static final List<CapabilityOffer> OFFERS = List.of(
+            CapabilityOffer.byDefault(Capability.CONSUMER_GROUPS),
+            CapabilityOffer.byDefault(Capability.PER_KEY_ORDERING),
+            CapabilityOffer.byDefault(Capability.DURABLE),
+            CapabilityOffer.byDefault(Capability.REQUEST_REPLY),
+            CapabilityOffer.byDefault(Capability.ADMIN),
+            CapabilityOffer.with(Capability.REPLAY, "queueType", "stream"));
+
     @Override public String scheme() { return "amqp"; }
+
+    @Override public List<CapabilityOffer> offers() { return OFFERS; }
 
     @Override
     public Transport connect(DriverConfig config) {
         RabbitSettings settings = RabbitSettings.read(config);
-        return new RabbitTransport(Connector.connect(config, settings, tls()), settings);
+        return new RabbitTransport(Connector.connect(config, settings, tls()), settings,
+                ManagementApi.of(config, settings, tls()));
     }
 
     /** Whether connections use TLS. */

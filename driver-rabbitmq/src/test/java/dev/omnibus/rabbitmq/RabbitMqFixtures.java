@@ -89,10 +89,11 @@ final class RabbitMqFixtures {
 
     /** Testcontainers RabbitMQ (only when Docker answers). */
     private static final class Container implements BrokerFixture {
-        private final RabbitMQContainer container = new RabbitMQContainer("rabbitmq:3.10");
+        private final RabbitMQContainer container = new RabbitMQContainer("rabbitmq:3.10-management");
         @Override public String name() { return "rabbitmq-container"; }
         @Override public void start() { container.start(); }
         @Override public String url() { return container.getAmqpUrl().replace("amqp://", "amqp://guest:guest@"); }
+        @Override public Map<String, String> options() { return Map.of("managementUrl", container.getHttpUrl()); }
         @Override public void close() { container.stop(); }
     }
 }

@@ -72,7 +72,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     private final PrintStream console = System.out;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new EvaluateCommand()).execute(args));
+        System.exit(CommandLines.of("evaluate", new EvaluateCommand()).execute(args));
     }
 
     @Override

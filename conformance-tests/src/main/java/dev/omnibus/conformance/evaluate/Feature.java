@@ -22,6 +22,9 @@ enum Feature {
     REPLAY("Replay", Capability.REPLAY, "new group from earliest sees history; latest skips it"),
     LIFECYCLE("Lifecycle", null, "close while busy loses nothing; closed instances fail clearly"),
     BAD_INPUT("BadInput", null, "oversized messages, bad names and options, undeclared capabilities fail fast"),
+    CAPABILITY_STATEMENTS("CapabilityStatements", null,
+            "each configuration the driver states in offers() declares its capability; hints name only those"),
+    ADMIN("Admin", Capability.ADMIN, "topics and groups listed, a group and a topic deleted; a redrive creates no <topic>.dlq.dlq"),
     DURABLE("EvaluatedBrokerFaultTest", Capability.DURABLE,
             "evaluate --faults: broker SIGKILL, graceful stop and cut connections mid-stream lose no acknowledged publish; crashed consumers");
 

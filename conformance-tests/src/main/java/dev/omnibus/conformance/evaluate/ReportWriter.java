@@ -30,28 +30,49 @@ public final class ReportWriter {
         return JSON.readValue(file.toFile(), CapabilityReport.class);
     }
 
-    /** The capability matrix of several reports as a Markdown table (the README's table). */
+    /**
+     * The README's two tables from several reports: the capabilities {@code require(...)} accepts, named
+     * exactly as the {@code Capability} constants, then the portable semantics every driver must keep
+     * (implemented once in the core), with the test totals.
+     */
     public static String markdownTable(List<CapabilityReport> reports) {
-        StringBuilder sb = new StringBuilder("| capability / semantic |");
-        for (CapabilityReport r : reports) sb.append(' ').append(r.driver()).append(" |");
-        sb.append("\n| --- |");
-        reports.forEach(r -> sb.append(" --- |"));
-        sb.append('\n');
-        Set<String> features = new LinkedHashSet<>();
-        for (CapabilityReport r : reports) r.features().forEach(f -> features.add(f.feature()));
-        for (String f : features) {
-            sb.append("| ").append(f).append(" |");
-            for (CapabilityReport r : reports) {
-                String cell = r.features().stream().filter(v -> v.feature().equals(f)).findFirst()
-                        .map(ReportWriter::cell).orElse("–");
-                sb.append(' ').append(cell).append(" |");
-            }
-            sb.append('\n');
-        }
+        StringBuilder sb = new StringBuilder();
+        sb.append("Capabilities — what `Messaging.require(Capability...)` and `MessagingConfig.require` accept:\n\n");
+        header(sb, "`Capability`", reports);
+        rows(sb, reports, true);
+        sb.append("\nPortable semantics — implemented once in `omnibus-api`, the same on every driver (kit group):\n\n");
+        header(sb, "semantic", reports);
+        rows(sb, reports, false);
         sb.append("| tests passed |");
         for (CapabilityReport r : reports) sb.append(' ').append(r.totals().passed()).append('/').append(r.totals().tests()).append(" |");
         sb.append('\n');
         return sb.toString();
+    }
+
+    private static void header(StringBuilder sb, String first, List<CapabilityReport> reports) {
+        sb.append("| ").append(first).append(" |");
+        for (CapabilityReport r : reports) sb.append(' ').append(r.driver()).append(" |");
+        sb.append("\n| --- |");
+        reports.forEach(r -> sb.append(" --- |"));
+        sb.append('\n');
+    }
+
+    private static void rows(StringBuilder sb, List<CapabilityReport> reports, boolean capabilities) {
+        Set<String> features = new LinkedHashSet<>();
+        if (capabilities) {
+            for (dev.omnibus.Capability c : dev.omnibus.Capability.values()) features.add(c.name());
+        } else {
+            for (CapabilityReport r : reports) r.features().stream().filter(f -> !f.capability()).forEach(f -> features.add(f.feature()));
+        }
+        for (String f : features) {
+            sb.append("| ").append(capabilities ? "`" + f + "`" : f).append(" |");
+            for (CapabilityReport r : reports) {
+                String cell = r.features().stream().filter(v -> v.feature().equals(f)).findFirst()
+                        .map(ReportWriter::cell).orElse("not measured");
+                sb.append(' ').append(cell).append(" |");
+            }
+            sb.append('\n');
+        }
     }
 
     private static String cell(CapabilityReport.FeatureVerdict v) {

@@ -63,7 +63,19 @@ class ReportTest {
     @Test void markdownTableHasAColumnPerReport() {
         String md = ReportWriter.markdownTable(List.of(report("memory", EnumSet.allOf(Capability.class), "PASSED"),
                 report("amqp", EnumSet.noneOf(Capability.class), "PASSED")));
-        assertThat(md).contains("| capability / semantic | memory | amqp |", "| REPLAY | yes | no (fails fast) |");
+        assertThat(md).contains("| `Capability` | memory | amqp |", "| `REPLAY` | yes | no (fails fast) |",
+                "| semantic | memory | amqp |", "| ENVELOPE | yes | yes |");
+    }
+
+    /** Every row of the first table is a Capability constant users can pass to require(); no kit group sneaks in. */
+    @Test void capabilityTableListsExactlyTheCapabilityConstants() {
+        String md = ReportWriter.markdownTable(List.of(report("memory", EnumSet.allOf(Capability.class), "PASSED")));
+        String capabilities = md.substring(0, md.indexOf("Portable semantics"));
+        java.util.List<String> rows = capabilities.lines().filter(l -> l.startsWith("| `") && !l.startsWith("| `Capability`"))
+                .map(l -> l.substring(3, l.indexOf('`', 3))).toList();
+        assertThat(rows).containsExactly(java.util.Arrays.stream(Capability.values()).map(Enum::name).toArray(String[]::new));
+        String semantics = md.substring(md.indexOf("Portable semantics"));
+        for (Capability c : Capability.values()) assertThat(semantics).doesNotContain("| " + c.name() + " |");
     }
 
     @Test void parsesPublishedCounts() {

@@ -12,6 +12,7 @@ import dev.omnibus.spi.Inbound;
 import dev.omnibus.spi.ReceiveOptions;
 import dev.omnibus.spi.ReplyInbox;
 import dev.omnibus.spi.Transport;
+import dev.omnibus.spi.TransportAdmin;
 import dev.omnibus.spi.TransportSubscription;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -179,7 +180,7 @@ public final class KafkaTransport implements Transport {
     /** DURABLE needs acks=all; BROKER_DEDUPLICATION needs the idempotent producer: both are the defaults. */
     static Set<Capability> capabilitiesOf(KafkaSettings s) {
         Set<Capability> c = EnumSet.of(Capability.CONSUMER_GROUPS, Capability.PER_KEY_ORDERING, Capability.REPLAY,
-                Capability.REQUEST_REPLY);
+                Capability.REQUEST_REPLY, Capability.ADMIN);
         String acks = s.producerSetting(ProducerConfig.ACKS_CONFIG, "all").toLowerCase(Locale.ROOT);
         if (acks.equals("all") || acks.equals("-1")) c.add(Capability.DURABLE);
         if (s.producerSetting(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true").equalsIgnoreCase("true")) {
@@ -189,6 +190,8 @@ public final class KafkaTransport implements Transport {
     }
 
     @Override public Set<Capability> capabilities() { return capabilities; }
+
+    @Override public TransportAdmin admin() { return new KafkaAdmin(admin, topics, settings.subscribeTimeout()); }
 
     @Override public long maxMessageBytes() { return settings.maxMessageBytes(); }
 

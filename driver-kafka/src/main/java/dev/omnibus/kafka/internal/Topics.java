@@ -75,6 +75,9 @@ final class Topics {
         return await(f, settings.subscribeTimeout(), "creating reply topic '" + topic + "'");
     }
 
+    /** Forgets what is cached about {@code topic} (after deleting it), so the next use creates or checks it again. */
+    void forget(String topic) { known.remove(topic); }
+
     /** Deletes topics, best effort and bounded (used for this instance's reply topics at close). */
     void deleteQuietly(Collection<String> topics, Duration timeout) {
         if (topics.isEmpty()) return;

@@ -68,6 +68,38 @@ public final class MemoryBroker {
 
     public static void reset(String name) { BROKERS.remove(name); }
 
+    /** Names of the topics that exist (published to, subscribed or declared). */
+    public java.util.Set<String> topicNames() { return new java.util.TreeSet<>(topics.keySet()); }
+
+    /** Durable (named) groups of {@code topic}; empty when the topic does not exist. */
+    public java.util.Set<String> groupNames(String topic) {
+        Topic t = topics.get(topic);
+        if (t == null) return java.util.Set.of();
+        synchronized (t) {
+            java.util.Set<String> names = new java.util.TreeSet<>();
+            for (Group g : t.groups.values()) if (!g.anonymous) names.add(g.name);
+            return names;
+        }
+    }
+
+    /** Forgets a group and what it had pending; refused while it has members, as Kafka refuses it for an active group. */
+    public void deleteGroup(String topic, String group) {
+        Topic t = topics.get(topic);
+        if (t == null) return;
+        synchronized (t) {
+            Group g = t.groups.get(group);
+            if (g == null || g.anonymous) return;
+            if (!g.members.isEmpty()) {
+                throw new IllegalStateException("Group '" + group + "' of topic '" + topic + "' has " + g.members.size()
+                        + " running consumer(s); close them before deleting the group");
+            }
+            t.groups.remove(group);
+        }
+    }
+
+    /** Forgets a topic with its records and groups; a later publish or subscribe starts it anew. */
+    public void deleteTopic(String topic) { topics.remove(topic); }
+
     /** A retained record: an envelope, or foreign bytes. */
     record Stored(long offset, String key, Message message, byte[] raw, Map<String, String> headers) {}
 

@@ -10,6 +10,7 @@ import dev.omnibus.StartFrom;
 import dev.omnibus.spi.Inbound;
 import dev.omnibus.spi.ReceiveOptions;
 import dev.omnibus.spi.Transport;
+import dev.omnibus.spi.TransportAdmin;
 import dev.omnibus.spi.TransportSubscription;
 
 import java.time.Instant;
@@ -23,9 +24,9 @@ import java.util.function.Consumer;
 /** A connection to a {@link MemoryBroker}. */
 public final class MemoryTransport implements Transport {
     private static final Set<Capability> ORDERED = EnumSet.of(Capability.CONSUMER_GROUPS,
-            Capability.PER_KEY_ORDERING, Capability.REPLAY, Capability.REQUEST_REPLY);
+            Capability.PER_KEY_ORDERING, Capability.REPLAY, Capability.REQUEST_REPLY, Capability.ADMIN);
     private static final Set<Capability> UNORDERED = EnumSet.of(Capability.CONSUMER_GROUPS,
-            Capability.REPLAY, Capability.REQUEST_REPLY);
+            Capability.REPLAY, Capability.REQUEST_REPLY, Capability.ADMIN);
 
     private final MemoryBroker broker;
     private final long maxMessageBytes;
@@ -82,6 +83,16 @@ public final class MemoryTransport implements Transport {
     @Override
     public void declareGroup(String topic, String group) {
         broker.topic(topic).group(group, StartFrom.LATEST, perKeyOrdering);
+    }
+
+    @Override
+    public TransportAdmin admin() {
+        return new TransportAdmin() {
+            @Override public Set<String> topics() { return broker.topicNames(); }
+            @Override public Set<String> groups(String topic) { return broker.groupNames(topic); }
+            @Override public void deleteGroup(String topic, String group) { broker.deleteGroup(topic, group); }
+            @Override public void deleteTopic(String topic) { broker.deleteTopic(topic); }
+        };
     }
 
     @Override public long maxMessageBytes() { return maxMessageBytes; }

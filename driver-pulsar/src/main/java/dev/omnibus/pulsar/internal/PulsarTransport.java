@@ -12,6 +12,7 @@ import dev.omnibus.StartFrom;
 import dev.omnibus.spi.Inbound;
 import dev.omnibus.spi.ReceiveOptions;
 import dev.omnibus.spi.Transport;
+import dev.omnibus.spi.TransportAdmin;
 import dev.omnibus.spi.TransportSubscription;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.ConsumerBuilder;
@@ -47,10 +48,10 @@ import java.util.concurrent.TimeoutException;
 public final class PulsarTransport implements Transport {
     private static final Logger log = LoggerFactory.getLogger(PulsarTransport.class);
     private static final Set<Capability> CAPABILITIES = EnumSet.of(Capability.CONSUMER_GROUPS,
-            Capability.PER_KEY_ORDERING, Capability.REPLAY, Capability.DURABLE, Capability.REQUEST_REPLY);
+            Capability.PER_KEY_ORDERING, Capability.REPLAY, Capability.DURABLE, Capability.REQUEST_REPLY, Capability.ADMIN);
     /** Receiver queue ceiling: prefetch beyond this buys nothing and unbalances Key_Shared consumers. */
     private static final int MAX_RECEIVER_QUEUE = 1000;
-    private static final String PROBE_TOPIC = "omnibus-connect-probe";
+    static final String PROBE_TOPIC = "omnibus-connect-probe";
 
     private final PulsarSettings settings;
     private final PulsarClient client;
@@ -168,6 +169,14 @@ public final class PulsarTransport implements Transport {
     }
 
     @Override public Set<Capability> capabilities() { return CAPABILITIES; }
+
+    @Override
+    public TransportAdmin admin() {
+        return new PulsarAdmin(settings, topic -> {
+            TopicPublisher p = publishers.remove(topic);
+            if (p != null) p.close(settings.operationTimeout().toMillis());
+        });
+    }
 
     @Override
     public CompletableFuture<PublishReceipt> send(String topic, Message message) {

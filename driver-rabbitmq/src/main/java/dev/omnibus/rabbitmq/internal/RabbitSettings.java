@@ -16,14 +16,14 @@ import java.util.Set;
  */
 public record RabbitSettings(QueueType queueType, int shards, int deliveryLimit, Duration connectTimeout,
                              Duration recoveryInterval, Duration confirmTimeout, long maxMessageBytes, int publisherChannels,
-                             Map<String, String> nativeSettings) {
+                             String managementUrl, Map<String, String> nativeSettings) {
     /** RabbitMQ 3.10's default {@code max_message_size}: 128 MiB. */
     public static final long DEFAULT_MAX_MESSAGE_BYTES = 128L * 1024 * 1024;
     /** RabbitMQ's hard upper bound for {@code max_message_size}: 512 MiB. */
     public static final long HARD_MAX_MESSAGE_BYTES = 512L * 1024 * 1024;
     /** The option names this driver reads (plain or with the {@code rabbitmq.} prefix). */
     public static final Set<String> DRIVER_KEYS = Set.of("queueType", "shards", "deliveryLimit", "connectTimeout",
-            "recoveryInterval", "confirmTimeout", "maxMessageBytes", "publisherChannels");
+            "recoveryInterval", "confirmTimeout", "maxMessageBytes", "publisherChannels", "managementUrl");
 
     public static RabbitSettings read(DriverConfig config) {
         Map<String, String> prefixed = new LinkedHashMap<>(config.passThrough("rabbitmq."));
@@ -55,8 +55,21 @@ public record RabbitSettings(QueueType queueType, int shards, int deliveryLimit,
         }
         long max = r.longOption(given.get("maxMessageBytes"), DEFAULT_MAX_MESSAGE_BYTES, 1, HARD_MAX_MESSAGE_BYTES);
         int channels = r.intOption(given.get("publisherChannels"), 4, 1, 64);
+        String management = r.option(given.get("managementUrl")).orElse(null);
+        if (management != null) {
+            try {
+                java.net.URI uri = java.net.URI.create(management.trim());
+                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                    throw new IllegalArgumentException();
+                }
+                management = management.trim().replaceAll("/+$", "");
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException(given.get("managementUrl"), management,
+                        "the http(s) URL of the RabbitMQ management plugin, e.g. http://127.0.0.1:15672");
+            }
+        }
         NativeSettings.validate(prefixed);
         return new RabbitSettings(type, shards, deliveryLimit, connectTimeout, recoveryInterval, confirmTimeout, max, channels,
-                Map.copyOf(prefixed));
+                management, Map.copyOf(prefixed));
     }
 }

@@ -18,6 +18,7 @@ import dev.omnibus.spi.Inbound;
 import dev.omnibus.spi.ReceiveOptions;
 import dev.omnibus.spi.ReplyInbox;
 import dev.omnibus.spi.Transport;
+import dev.omnibus.spi.TransportAdmin;
 import dev.omnibus.spi.TransportSubscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,7 @@ public final class RabbitTransport implements Transport {
 
     private final Connection connection;
     private final RabbitSettings settings;
+    private final ManagementApi management;
     private final ExecutorService completionThread;
     private final ScheduledExecutorService sweeper;
     private final Executor completions;
@@ -57,9 +59,10 @@ public final class RabbitTransport implements Transport {
     private volatile DirectReplyInbox replyInbox;
     private volatile boolean closed;
 
-    public RabbitTransport(Connection connection, RabbitSettings settings) {
+    public RabbitTransport(Connection connection, RabbitSettings settings, ManagementApi management) {
         this.connection = connection;
         this.settings = settings;
+        this.management = management;
         this.completionThread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "omnibus-rabbitmq-confirms");
             t.setDaemon(true);
@@ -93,7 +96,8 @@ public final class RabbitTransport implements Transport {
 
     @Override
     public Set<Capability> capabilities() {
-        Set<Capability> c = EnumSet.of(Capability.DURABLE, Capability.PER_KEY_ORDERING, Capability.REQUEST_REPLY);
+        Set<Capability> c = EnumSet.of(Capability.DURABLE, Capability.PER_KEY_ORDERING, Capability.REQUEST_REPLY,
+                Capability.ADMIN);
         if (settings.queueType() == QueueType.STREAM) {
             c.add(Capability.REPLAY);
         } else {
@@ -203,16 +207,21 @@ public final class RabbitTransport implements Transport {
     @Override
     public void declareGroup(String topic, String group) {
         ensureTopic(topic);
-        if (settings.queueType() != QueueType.STREAM) declareGroupQueues(topic, group);
+        if (settings.queueType() != QueueType.STREAM) declareGroupQueues(topic, group, null);
     }
 
-    private List<String> declareGroupQueues(String topic, String group) {
+    /**
+     * The group's queues. With quorum queues and a {@code deadLetterTopic}, a message delivered more than
+     * {@code deliveryLimit} times goes to that topic's exchange (the safety net); without one (a group that
+     * the core does not dead-letter, such as a redrive), no delivery limit is set and nothing else is created.
+     */
+    private List<String> declareGroupQueues(String topic, String group, String deadLetterTopic) {
         List<String> queues = Topology.groupQueues(topic, group, settings.shards());
-        String dlx = topic + ".dlq";
+        String dlx = deadLetterTopic == null ? null : Topology.exchange(deadLetterTopic);
         admin(ch -> {
-            boolean limit = settings.queueType() == QueueType.QUORUM && settings.deliveryLimit() > 0;
+            boolean limit = settings.queueType() == QueueType.QUORUM && settings.deliveryLimit() > 0 && dlx != null;
             if (limit) ch.exchangeDeclare(dlx, BuiltinExchangeType.TOPIC, true);
-            Map<String, Object> args = Topology.groupQueueArguments(settings.queueType(), settings.deliveryLimit(), dlx);
+            Map<String, Object> args = Topology.groupQueueArguments(settings.queueType(), limit ? settings.deliveryLimit() : 0, dlx);
             for (int i = 0; i < queues.size(); i++) {
                 ch.queueDeclare(queues.get(i), true, false, false, args);
                 for (String key : Topology.bindingKeys(i, queues.size())) {
@@ -222,6 +231,18 @@ public final class RabbitTransport implements Transport {
             return null;
         }, "declare the queues of group '" + group + "' on topic '" + topic + "'");
         return queues;
+    }
+
+    @Override
+    public TransportAdmin admin() {
+        return new RabbitAdmin(management, settings, new RabbitAdmin.Amqp() {
+            @Override public void deleteQueue(String queue) {
+                admin(ch -> ch.queueDelete(queue), "delete queue '" + queue + "'");
+            }
+            @Override public void deleteExchange(String exchange) {
+                admin(ch -> ch.exchangeDelete(exchange), "delete exchange '" + exchange + "'");
+            }
+        }, declaredTopics::remove);
     }
 
     private interface AdminAction<T> { T run(Channel channel) throws IOException; }
@@ -272,7 +293,7 @@ public final class RabbitTransport implements Transport {
                 ch.queueBind(q, Topology.exchange(topic), Topology.ALL);
                 queues = List.of(q);
             } else {
-                queues = declareGroupQueues(topic, options.group());
+                queues = declareGroupQueues(topic, options.group(), options.deadLetterTopic());
             }
             int prefetch = (int) Math.min(65_535, Math.max(1, (options.maxInFlight() + queues.size() - 1) / queues.size()));
             ch.basicQos(prefetch);

@@ -1,13 +1,16 @@
 package dev.omnibus.samples.redis;
 
+import dev.omnibus.Capability;
 import dev.omnibus.ConfigurationException;
 import dev.omnibus.samples.redis.internal.RedisSettings;
 import dev.omnibus.samples.redis.internal.RedisTransport;
+import dev.omnibus.spi.CapabilityOffer;
 import dev.omnibus.spi.DriverConfig;
 import dev.omnibus.spi.MessagingDriver;
 import dev.omnibus.spi.Transport;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A sample driver over Redis Streams, scheme {@code redis}: {@code redis://[user:password@]host[:port][/db]}.
@@ -29,7 +32,16 @@ public final class RedisDriver implements MessagingDriver {
     /** The URL scheme this driver serves. */
     public static final String SCHEME = "redis";
 
+    /** What the transport declares, stated once more for error messages; the kit checks both agree. */
+    private static final List<CapabilityOffer> OFFERS = List.of(
+            CapabilityOffer.byDefault(Capability.CONSUMER_GROUPS),
+            CapabilityOffer.byDefault(Capability.PER_KEY_ORDERING),
+            CapabilityOffer.byDefault(Capability.REPLAY),
+            CapabilityOffer.byDefault(Capability.REQUEST_REPLY));
+
     @Override public String scheme() { return SCHEME; }
+
+    @Override public List<CapabilityOffer> offers() { return OFFERS; }
 
     @Override
     public Transport connect(DriverConfig config) {
