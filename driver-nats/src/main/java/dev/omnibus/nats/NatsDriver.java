@@ -1,11 +1,15 @@
 package dev.omnibus.nats;
 
+import dev.omnibus.Capability;
 import dev.omnibus.nats.internal.Connector;
 import dev.omnibus.nats.internal.NatsSettings;
 import dev.omnibus.nats.internal.NatsTransport;
+import dev.omnibus.spi.CapabilityOffer;
 import dev.omnibus.spi.DriverConfig;
 import dev.omnibus.spi.MessagingDriver;
 import dev.omnibus.spi.Transport;
+
+import java.util.List;
 
 /**
  * The NATS JetStream driver for {@code nats://[user:password@]host:4222[,host:4222...]} URLs (a user without a
@@ -20,7 +24,16 @@ import dev.omnibus.spi.Transport;
  * {@code maxMessageBytes}, {@code tls}, and the native {@code nats.*} connection settings listed in the docs.
  */
 public class NatsDriver implements MessagingDriver {
+    private static final List<CapabilityOffer> OFFERS = List.of(
+            CapabilityOffer.byDefault(Capability.CONSUMER_GROUPS),
+            CapabilityOffer.byDefault(Capability.REPLAY),
+            CapabilityOffer.byDefault(Capability.DURABLE, "storage", "file"),
+            CapabilityOffer.byDefault(Capability.REQUEST_REPLY),
+            CapabilityOffer.byDefault(Capability.ADMIN));
+
     @Override public String scheme() { return "nats"; }
+
+    @Override public List<CapabilityOffer> offers() { return OFFERS; }
 
     @Override
     public Transport connect(DriverConfig config) {

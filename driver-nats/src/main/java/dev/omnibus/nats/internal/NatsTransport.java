@@ -13,6 +13,7 @@ import dev.omnibus.spi.Inbound;
 import dev.omnibus.spi.ReceiveOptions;
 import dev.omnibus.spi.ReplyInbox;
 import dev.omnibus.spi.Transport;
+import dev.omnibus.spi.TransportAdmin;
 import dev.omnibus.spi.TransportSubscription;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
@@ -64,6 +65,7 @@ public final class NatsTransport implements Transport {
     private final long maxMessageBytes;
     private final Set<String> readyTopics = ConcurrentHashMap.newKeySet();
     private final Object inboxLock = new Object();
+    private final NatsAdmin admin;
     private volatile CoreReplyInbox replyInbox;
     private volatile boolean closed;
 
@@ -85,11 +87,14 @@ public final class NatsTransport implements Transport {
                     "at most the server's max_payload (" + serverMax + " bytes); raise max_payload in the server configuration");
         }
         this.maxMessageBytes = settings.maxMessageBytes() > 0 ? settings.maxMessageBytes() : serverMax;
+        this.admin = new NatsAdmin(management, readyTopics::remove);
     }
+
+    @Override public TransportAdmin admin() { return admin; }
 
     @Override
     public Set<Capability> capabilities() {
-        Set<Capability> c = EnumSet.of(Capability.CONSUMER_GROUPS, Capability.REPLAY, Capability.REQUEST_REPLY);
+        Set<Capability> c = EnumSet.of(Capability.CONSUMER_GROUPS, Capability.REPLAY, Capability.REQUEST_REPLY, Capability.ADMIN);
         if (settings.storage() == StorageKind.FILE) c.add(Capability.DURABLE);
         return c;
     }
@@ -120,11 +125,18 @@ public final class NatsTransport implements Transport {
                         return new PublishReceipt(topic, message.id(), Position.of(pa.getStream(), pa.getSeqno()), Instant.now());
                     }
                     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                    if (noStream(cause)) readyTopics.remove(topic); // deleted meanwhile: the next send creates it again
                     boolean timeout = cause instanceof TimeoutException;
                     throw new PublishException("NATS JetStream did not acknowledge the publish of " + message.id() + " to '" + topic
                             + "': " + (timeout ? "no acknowledgement within publishTimeout=" + settings.publishTimeout()
                             : Connector.reason(cause)), cause, timeout);
                 });
+    }
+
+    /** JetStream's answer when no stream listens on the subject: 503 no responders. */
+    private static boolean noStream(Throwable t) {
+        String m = t.getMessage();
+        return m != null && (m.contains("503") || m.toLowerCase(java.util.Locale.ROOT).contains("no responders"));
     }
 
     private CompletableFuture<PublishReceipt> tooLarge(String topic, long size) {
@@ -236,7 +248,8 @@ public final class NatsTransport implements Transport {
             return durable;
         }
         try {
-            return management.addOrUpdateConsumer(stream, consumerConfiguration(topic, startFrom).durable(durable).build()).getName();
+            return management.addOrUpdateConsumer(stream, consumerConfiguration(topic, startFrom).durable(durable)
+                    .description(NatsAdmin.GROUP_DESCRIPTION + group).build()).getName();
         } catch (JetStreamApiException e) {
             if (consumerInfo(stream, durable) != null) return durable; // created concurrently by another member
             throw e;
