@@ -126,10 +126,12 @@ public final class NatsTransport implements Transport {
                     }
                     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                     if (noStream(cause)) readyTopics.remove(topic); // deleted meanwhile: the next send creates it again
-                    boolean timeout = cause instanceof TimeoutException;
+                    // jnats cancels a publish whose acknowledgement does not come (e.g. sent from its reconnect buffer):
+                    // like a timeout, the message may or may not be stored
+                    boolean timeout = cause instanceof TimeoutException || cause instanceof java.util.concurrent.CancellationException;
                     throw new PublishException("NATS JetStream did not acknowledge the publish of " + message.id() + " to '" + topic
-                            + "': " + (timeout ? "no acknowledgement within publishTimeout=" + settings.publishTimeout()
-                            : Connector.reason(cause)), cause, timeout);
+                            + "': " + (cause instanceof TimeoutException ? "no acknowledgement within publishTimeout=" + settings.publishTimeout()
+                            : Connector.reason(cause)) + (timeout ? " (indeterminate: it may be stored)" : ""), cause, timeout);
                 });
     }
 
@@ -205,17 +207,16 @@ public final class NatsTransport implements Transport {
         String stream = Names.stream(topic);
         String group = options.group();
         try {
-            String consumer;
-            if (group != null) {
-                consumer = ensureDurable(topic, group, options.startFrom());
-            } else {
-                ConsumerConfiguration cc = consumerConfiguration(topic, options.startFrom())
-                        .inactiveThreshold(Duration.ofMinutes(5)).build();
-                consumer = management.addOrUpdateConsumer(stream, cc).getName();
-            }
-            JetStreamSubscription sub = jetStream.subscribe(null,
-                    PullSubscribeOptions.builder().stream(stream).name(consumer).bind(true).build());
-            PullReceiver receiver = new PullReceiver(sub, management, stream, consumer, group == null, sink, options.maxInFlight(),
+            PullReceiver.Binder binder = group != null
+                    ? after -> bind(stream, ensureDurable(topic, group, options.startFrom()), 0)
+                    : after -> {
+                        ConsumerConfiguration.Builder cc = consumerConfiguration(topic, options.startFrom())
+                                .inactiveThreshold(Duration.ofMinutes(5));
+                        if (after >= 0) cc.deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(after + 1);
+                        ConsumerInfo info = management.addOrUpdateConsumer(stream, cc.build());
+                        return bind(stream, info.getName(), info.getDelivered().getStreamSequence());
+                    };
+            PullReceiver receiver = new PullReceiver(binder, management, stream, group == null, sink, options.maxInFlight(),
                     topic + (group == null ? "" : "/" + group));
             receiver.start();
             return receiver;
@@ -223,6 +224,11 @@ public final class NatsTransport implements Transport {
             throw new BrokerUnavailableException("Could not create the NATS consumer for topic '" + topic + "'"
                     + (group == null ? "" : " group '" + group + "'") + ": " + Connector.reason(e), e);
         }
+    }
+
+    private PullReceiver.Bound bind(String stream, String consumer, long startAfter) throws IOException, JetStreamApiException {
+        JetStreamSubscription sub = jetStream.subscribe(null, PullSubscribeOptions.builder().stream(stream).name(consumer).bind(true).build());
+        return new PullReceiver.Bound(sub, consumer, startAfter);
     }
 
     private ConsumerConfiguration.Builder consumerConfiguration(String topic, StartFrom startFrom) {
