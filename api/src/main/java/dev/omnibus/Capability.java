@@ -24,5 +24,7 @@ public enum Capability {
     /** request/respond with correlation and reply addresses. */
     REQUEST_REPLY,
     /** {@link Messaging#admin()}: list and delete the topics and groups on the broker. */
-    ADMIN
+    ADMIN,
+    /** {@link Messaging#lag}: a group's lag as the broker sees it, per partition where there are partitions. */
+    LAG
 }

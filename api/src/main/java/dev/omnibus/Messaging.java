@@ -78,6 +78,15 @@ public interface Messaging extends AutoCloseable {
      */
     MessagingAdmin admin();
 
+    /**
+     * How far {@code group} is behind on {@code topic}, as the broker sees it. Fails with
+     * {@link UnsupportedCapabilityException} when the driver does not declare {@link Capability#LAG}.
+     */
+    ConsumerLag lag(String topic, String group);
+
+    /** The connection's and every subscription's state, without a broker round trip (for readiness probes). */
+    Health health();
+
     /** What the connected driver guarantees in its configuration. */
     Set<Capability> capabilities();
 

@@ -32,6 +32,8 @@ public final class MessagingConfig {
     private final Map<String, String> options;
     private final MessagingDriver driver;
     private final java.util.Set<Capability> required;
+    private final java.util.List<dev.omnibus.observation.MessagingObserver> observers;
+    private final boolean discoverObservers;
 
     private MessagingConfig(Builder b) {
         if (b.url == null || b.url.isBlank()) {
@@ -42,6 +44,8 @@ public final class MessagingConfig {
         this.options = Map.copyOf(b.options);
         this.driver = b.driver;
         this.required = b.required.isEmpty() ? java.util.Set.of() : java.util.Set.copyOf(b.required);
+        this.observers = java.util.List.copyOf(b.observers);
+        this.discoverObservers = b.discoverObservers;
     }
 
     public static Builder builder(String url) { return new Builder().url(url); }
@@ -80,6 +84,22 @@ public final class MessagingConfig {
     /** Capabilities the application needs; connect fails fast when the driver lacks any. */
     public java.util.Set<Capability> required() { return required; }
 
+    /** Observers given explicitly (metrics, tracing), in order. */
+    public java.util.List<dev.omnibus.observation.MessagingObserver> observers() { return observers; }
+
+    /** Whether observers of {@link dev.omnibus.observation.MessagingObserverProvider}s on the class path are added (default true). */
+    public boolean discoverObservers() { return discoverObservers; }
+
+    /** A builder holding this configuration, to derive another one. */
+    public Builder toBuilder() {
+        Builder b = new Builder().url(url).options(options);
+        b.driver = driver;
+        b.required.addAll(required);
+        b.observers.addAll(observers);
+        b.discoverObservers = discoverObservers;
+        return b;
+    }
+
     @Override
     public String toString() {
         Map<String, String> shown = new LinkedHashMap<>();
@@ -94,8 +114,19 @@ public final class MessagingConfig {
         private final Map<String, String> options = new LinkedHashMap<>();
         private MessagingDriver driver;
         private final java.util.Set<Capability> required = java.util.EnumSet.noneOf(Capability.class);
+        private final java.util.List<dev.omnibus.observation.MessagingObserver> observers = new java.util.ArrayList<>();
+        private boolean discoverObservers = true;
 
         private Builder() {}
+
+        /** Adds an observer (metrics, tracing) that sees every publish, handler attempt and settlement. */
+        public Builder observer(dev.omnibus.observation.MessagingObserver observer) {
+            observers.add(java.util.Objects.requireNonNull(observer, "observer"));
+            return this;
+        }
+
+        /** Whether to add the observers of providers found on the class path (default true). */
+        public Builder discoverObservers(boolean discover) { this.discoverObservers = discover; return this; }
 
         /**
          * States what the application relies on. {@link Messaging#connect(MessagingConfig)} then fails

@@ -11,6 +11,12 @@ import dev.omnibus.RetryLaterException;
 import dev.omnibus.SubscribeOptions;
 import dev.omnibus.Subscription;
 import dev.omnibus.idempotency.IdempotencyStore;
+import dev.omnibus.SubscriptionHealth;
+import dev.omnibus.observation.ProcessContext;
+import dev.omnibus.observation.ProcessObservation;
+import dev.omnibus.observation.PublishKind;
+import dev.omnibus.observation.SettleContext;
+import dev.omnibus.observation.SettleOutcome;
 import dev.omnibus.spi.Inbound;
 import dev.omnibus.spi.Transport;
 import dev.omnibus.spi.TransportSubscription;
@@ -41,6 +47,9 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
     private final SubscribeOptions options;
     private final MessageHandler handler;
     private final Transport transport;
+    private final ObservedSender sender;
+    private volatile String lastError = "";
+    private volatile boolean deadLetterFailing;
     private final String deadLetterTopic;
     private final ExecutorService workers;
     private final KeyedDispatcher dispatcher;
@@ -52,12 +61,13 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
     private volatile boolean closing;
 
     ConsumerPipeline(String topic, SubscribeOptions options, MessageHandler handler, Transport transport,
-                     ScheduledExecutorService scheduler, Duration defaultCloseTimeout,
+                     ObservedSender sender, ScheduledExecutorService scheduler, Duration defaultCloseTimeout,
                      Consumer<String> deadLetterTopicDeclarer) {
         this.topic = topic;
         this.options = options;
         this.handler = handler;
         this.transport = transport;
+        this.sender = sender;
         this.deadLetterTopic = options.deadLetterTopicFor(topic);
         this.defaultCloseTimeout = defaultCloseTimeout;
         this.deadLetterTopicDeclarer = deadLetterTopicDeclarer;
@@ -94,6 +104,9 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
         private Message pendingDeadLetter;   // built, not yet confirmed by the broker
         private String pendingWhy;
         private int deadLetterFailures;
+        private Delivery delivery;           // the failed delivery a dead letter is published for
+        private int runs;                    // handler invocations so far
+        private SettleOutcome deadLetterOutcome = SettleOutcome.DEAD_LETTERED;
 
         Attempts(Inbound inbound, Instant firstReceived) {
             this.inbound = inbound;
@@ -123,7 +136,7 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
                 switch (claim) {
                     case ALREADY_DONE -> {
                         log.debug("Skipping duplicate {} on {} for group {}", message.id(), topic, options.group());
-                        settle(true);
+                        settle(true, SettleOutcome.DUPLICATE, message);
                         return null;
                     }
                     case IN_PROGRESS -> { return CLAIM_BUSY_DELAY; }
@@ -132,20 +145,39 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
             }
             Delivery delivery = new Delivery(message, topic, options.group(), inbound.position(), attempt,
                     inbound.deliveryCount(), firstReceived);
+            Observers observers = sender.observers();
+            ProcessObservation observation = observers == null ? null
+                    : observers.process(new ProcessContext(sender.client(), delivery, options.retry().maxAttempts()));
+            ObservedSender.enter(delivery);
+            try {
+                return attempt(delivery, message, observation);
+            } finally {
+                ObservedSender.exit();
+                if (observation != null) observation.close();
+            }
+        }
+
+        /** One handler attempt of {@code delivery}: the delay before the next, or null when settled. */
+        private Duration attempt(Delivery delivery, Message message, ProcessObservation observation) {
+            runs++;
             try {
                 handler.handle(delivery);
+                if (observation != null) observation.succeeded();
                 completeClaim(message);
-                settle(true);
+                settle(true, SettleOutcome.COMPLETED, message);
                 return null;
             } catch (DropMessageException drop) {
+                if (observation != null) observation.succeeded();
                 log.info("Handler dropped {} on {}: {}", message.id(), topic, drop.getMessage());
                 completeClaim(message);
-                settle(true);
+                settle(true, SettleOutcome.DROPPED, message);
                 return null;
             } catch (Throwable error) {
+                lastError = error.toString();
                 Instant now = Instant.now();
                 if (firstFailure == null) firstFailure = now;
                 boolean retryable = options.retry().isRetryable(error) && attempt < options.retry().maxAttempts();
+                if (observation != null) observation.failed(error, retryable);
                 if (retryable) {
                     attempt++;
                     Duration delay = error instanceof RetryLaterException later ? later.delay()
@@ -155,6 +187,7 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
                     return delay;
                 }
                 releaseClaim(message);
+                this.delivery = delivery;
                 return deadLetter(message, error, now);
             }
         }
@@ -164,7 +197,7 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
             if (claimed) {
                 try { releaseClaim(inbound.message()); } catch (RuntimeException ignored) { /* invalid envelope: no claim */ }
             }
-            settle(false);
+            settle(false, SettleOutcome.GIVEN_BACK, null);
         }
 
         private void completeClaim(Message message) {
@@ -182,7 +215,7 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
             if (deadLetterTopic == null) {
                 log.error("Dropping {} on {} after {} attempt(s); dead-lettering is off for this subscription",
                         message.id(), topic, attempt, error);
-                settle(true);
+                settle(true, SettleOutcome.DROPPED, message);
                 return null;
             }
             Message dead = message.toBuilder()
@@ -218,11 +251,13 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
             if (deadLetterTopic == null) {
                 log.error("Dropping invalid envelope at {} on {} (dead-lettering is off): {}", inbound.position(), topic,
                         e.getMessage());
-                settle(true);
+                settle(true, SettleOutcome.INVALID_ENVELOPE, null);
                 return null;
             }
             pendingDeadLetter = b.build();
             pendingWhy = "invalid envelope: " + e.getMessage();
+            deadLetterOutcome = SettleOutcome.INVALID_ENVELOPE;
+            lastError = "invalid envelope: " + e.getMessage();
             return publishDeadLetter();
         }
 
@@ -235,23 +270,31 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
             Message dead = pendingDeadLetter;
             try {
                 deadLetterTopicDeclarer.accept(deadLetterTopic);
-                transport.send(deadLetterTopic, dead).get(DEAD_LETTER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                sender.send(deadLetterTopic, dead, PublishKind.DEAD_LETTER, delivery)
+                        .get(DEAD_LETTER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 log.warn("Dead-lettered {} from {} to {} {}", dead.id(), topic, deadLetterTopic, pendingWhy);
                 pendingDeadLetter = null;
-                settle(true);
+                deadLetterFailing = false;
+                settle(true, deadLetterOutcome, deadLetterOutcome == SettleOutcome.INVALID_ENVELOPE ? null : dead);
                 return null;
             } catch (Exception publishFailure) {
                 if (publishFailure instanceof InterruptedException) Thread.currentThread().interrupt();
                 Duration backoff = Duration.ofSeconds(Math.min(30, 1L << Math.min(5, deadLetterFailures++)));
+                deadLetterFailing = true;
+                lastError = "dead-lettering to " + deadLetterTopic + " fails: " + publishFailure;
                 log.error("Could not dead-letter {} to {}; holding its key and trying again in {}", dead.id(),
                         deadLetterTopic, backoff, publishFailure);
                 return backoff;
             }
         }
 
-        private void settle(boolean ack) {
+        private void settle(boolean ack, SettleOutcome outcome, Message message) {
             if (settled) return;
             settled = true;
+            Observers observers = sender.observers();
+            if (observers != null) {
+                observers.settled(new SettleContext(sender.client(), topic, options.group(), message, outcome, runs));
+            }
             try {
                 if (ack) inbound.ack(); else inbound.nack();
             } catch (RuntimeException e) {
@@ -260,6 +303,15 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
                 unsettled.decrementAndGet();
             }
         }
+    }
+
+    /** This subscription's state for {@link dev.omnibus.Messaging#health()}. */
+    SubscriptionHealth health() {
+        long inFlight = unsettled.get();
+        SubscriptionHealth.State state = closing ? SubscriptionHealth.State.STOPPED
+                : deadLetterFailing ? SubscriptionHealth.State.FAILED
+                : inFlight >= options.maxInFlight() ? SubscriptionHealth.State.PAUSED : SubscriptionHealth.State.RUNNING;
+        return new SubscriptionHealth(topic, options.group(), state, inFlight, lastError);
     }
 
     private String groupOrEmpty() { return options.group() == null ? "" : options.group(); }

@@ -2,6 +2,11 @@ package dev.omnibus.internal;
 
 import dev.omnibus.Capability;
 import dev.omnibus.ClosedException;
+import dev.omnibus.ConsumerLag;
+import dev.omnibus.Health;
+import dev.omnibus.SubscriptionHealth;
+import dev.omnibus.observation.ObservedClient;
+import dev.omnibus.observation.PublishKind;
 import dev.omnibus.ConfigurationException;
 import dev.omnibus.DeadLetterException;
 import dev.omnibus.DeadLetters;
@@ -64,15 +69,28 @@ public final class DefaultMessaging implements Messaging {
     private final Set<String> declaredDeadLetterTopics = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private DefaultMessaging(String scheme, Transport transport, Duration closeTimeout, Duration requestTimeout) {
+    private final ObservedSender sender;
+
+    private DefaultMessaging(String scheme, Transport transport, Duration closeTimeout, Duration requestTimeout,
+                             Observers observers, ConnectionUrl url) {
         this.scheme = scheme;
         this.transport = transport;
+        this.sender = new ObservedSender(transport, observers);
         this.capabilities = Set.copyOf(transport.capabilities());
         this.closeTimeout = closeTimeout;
         this.requestTimeout = requestTimeout;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("omnibus-timer"));
         this.callbacks = Executors.newCachedThreadPool(new NamedThreadFactory("omnibus-callback"));
-        this.requests = new RequestReplyClient(transport, "omnibus.replies." + Ids.newId(), scheduler, callbacks);
+        this.requests = new RequestReplyClient(transport, sender, "omnibus.replies." + Ids.newId(), scheduler, callbacks);
+        String first = url.authority().split(",")[0];
+        int colon = first.lastIndexOf(':');
+        int port = -1;
+        if (colon > 0 && !first.endsWith("]")) {
+            try { port = Integer.parseInt(first.substring(colon + 1)); } catch (NumberFormatException ignored) { /* no port */ }
+        }
+        String host = colon > 0 && port >= 0 ? first.substring(0, colon) : first;
+        sender.client(new ObservedClient(system(scheme), transport.brokerDescription(), host.isEmpty() ? null : host, port, this));
+        if (observers != null) observers.connected(sender.client());
     }
 
     /** Parses the configuration, finds the driver, connects, and rejects options nobody understood. */
@@ -101,7 +119,15 @@ public final class DefaultMessaging implements Messaging {
         }
         log.info("Connected to {} ({}) with capabilities {}", driverConfig.redactedUrl(), transport.brokerDescription(),
                 new TreeSet<>(transport.capabilities()));
-        return new DefaultMessaging(driver.scheme(), transport, closeTimeout, requestTimeout);
+        return new DefaultMessaging(driver.scheme(), transport, closeTimeout, requestTimeout, Observers.of(config), url);
+    }
+
+    /** {@code messaging.system} of the OpenTelemetry messaging conventions for a URL scheme. */
+    static String system(String scheme) {
+        return switch (scheme) {
+            case "amqp", "amqps" -> "rabbitmq";
+            default -> scheme;
+        };
     }
 
     private static String nativePrefix(String scheme) {
@@ -117,7 +143,7 @@ public final class DefaultMessaging implements Messaging {
         try {
             checkTopic(topic);
             if (message == null) throw new IllegalArgumentException("message must not be null");
-            return transport.send(topic, message);
+            return sender.send(topic, message, PublishKind.PUBLISH, null);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -133,7 +159,7 @@ public final class DefaultMessaging implements Messaging {
 
     private TrackedSubscription start(String topic, SubscribeOptions options, MessageHandler handler, StartFrom startFrom) {
         if (closed) throw new ClosedException("Messaging");
-        ConsumerPipeline pipeline = new ConsumerPipeline(topic, options, handler, transport, scheduler, closeTimeout,
+        ConsumerPipeline pipeline = new ConsumerPipeline(topic, options, handler, transport, sender, scheduler, closeTimeout,
                 this::declareDeadLetterTopic);
         if (pipeline.deadLetterTopic() != null) declareDeadLetterTopic(pipeline.deadLetterTopic());
         ReceiveOptions receive = ReceiveOptions.builder().group(options.group()).startFrom(startFrom)
@@ -259,7 +285,7 @@ public final class DefaultMessaging implements Messaging {
                         .extension(RequestReply.ERROR, String.valueOf(e.getMessage())).build();
             }
             Message addressed = reply.toBuilder().extension(RequestReply.CORRELATION_ID, correlationId).build();
-            transport.sendReply(replyTo, addressed).get(30, TimeUnit.SECONDS);
+            sender.send(replyTo, addressed, PublishKind.REPLY, delivery, true).get(30, TimeUnit.SECONDS);
         });
     }
 
@@ -290,7 +316,7 @@ public final class DefaultMessaging implements Messaging {
                         dead.id(), deadLetterTopic, DeadLetters.ORIGINAL_TOPIC);
                 throw new dev.omnibus.RetryLaterException(Duration.ofHours(1), "not an Omnibus dead letter");
             }
-            transport.send(target, DeadLetters.original(dead)).get(30, TimeUnit.SECONDS);
+            sender.send(target, DeadLetters.original(dead), PublishKind.REDRIVE, delivery).get(30, TimeUnit.SECONDS);
             moved.incrementAndGet();
             lastActivity.set(System.nanoTime());
         }, StartFrom.EARLIEST).pipeline;
@@ -317,6 +343,30 @@ public final class DefaultMessaging implements Messaging {
         } catch (java.time.format.DateTimeParseException e) {
             return java.time.Instant.EPOCH;
         }
+    }
+
+    @Override
+    public ConsumerLag lag(String topic, String group) {
+        checkTopic(topic);
+        if (group == null || group.isBlank()) throw new ConfigurationException("group", group, "a non-blank group name");
+        require(EnumSet.of(Capability.LAG), "lag(" + topic + ", " + group + ")");
+        return transport.lag(topic, group);
+    }
+
+    @Override
+    public Health health() {
+        boolean connected;
+        String detail = "";
+        try {
+            connected = !closed && transport.isConnected();
+            if (!connected) detail = closed ? "closed" : "the " + scheme + " client has no connection to the broker";
+        } catch (RuntimeException e) {
+            connected = false;
+            detail = e.toString();
+        }
+        List<SubscriptionHealth> subs = new ArrayList<>();
+        for (ConsumerPipeline p : subscriptions) subs.add(p.health());
+        return new Health(connected, transport.brokerDescription(), detail, subs);
     }
 
     @Override public Set<Capability> capabilities() { return capabilities; }
@@ -372,6 +422,7 @@ public final class DefaultMessaging implements Messaging {
         try { transport.close(); } finally {
             scheduler.shutdownNow();
             callbacks.shutdown();
+            if (sender.observers() != null) sender.observers().closed(sender.client());
         }
     }
 

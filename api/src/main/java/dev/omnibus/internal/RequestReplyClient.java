@@ -35,8 +35,12 @@ final class RequestReplyClient {
     private volatile ReplyInbox inbox;
     private volatile boolean closed;
 
-    RequestReplyClient(Transport transport, String inboxTopic, ScheduledExecutorService scheduler, Executor callbacks) {
+    private final ObservedSender sender;
+
+    RequestReplyClient(Transport transport, ObservedSender sender, String inboxTopic, ScheduledExecutorService scheduler,
+                       Executor callbacks) {
         this.transport = transport;
+        this.sender = sender;
         this.inboxTopic = inboxTopic;
         this.scheduler = scheduler;
         this.callbacks = callbacks;
@@ -57,7 +61,7 @@ final class RequestReplyClient {
             if (f != null) callbacks.execute(() -> f.completeExceptionally(new RequestTimeoutException(topic, correlationId, timeout)));
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         result.whenComplete((r, e) -> timer.cancel(false));
-        transport.send(topic, outgoing).whenComplete((receipt, error) -> {
+        sender.send(topic, outgoing, dev.omnibus.observation.PublishKind.REQUEST, null).whenComplete((receipt, error) -> {
             if (error != null) {
                 CompletableFuture<Message> f = pending.remove(correlationId);
                 if (f != null) callbacks.execute(() -> f.completeExceptionally(error));

@@ -70,6 +70,20 @@ public interface Transport extends AutoCloseable {
         throw new UnsupportedOperationException("this transport does not declare " + Capability.ADMIN);
     }
 
+    /**
+     * The group's lag as the broker sees it, for a transport that declares {@link Capability#LAG} (the
+     * core never calls this otherwise). Blocks, bounded by the driver's operation timeout.
+     */
+    default dev.omnibus.ConsumerLag lag(String topic, String group) {
+        throw new UnsupportedOperationException("this transport does not declare " + Capability.LAG);
+    }
+
+    /**
+     * Whether the native client's connection to the broker is up, as the client knows it, without a
+     * round trip (cheap enough for a readiness probe every few seconds). Default: true.
+     */
+    default boolean isConnected() { return true; }
+
     /** Largest encoded message the transport accepts, for error messages and the kit. */
     long maxMessageBytes();
 

@@ -119,6 +119,9 @@ public abstract class BrokerKit {
         return m;
     }
 
+    /** Closes {@code m} after the test, like the connections of {@link #connect()}. */
+    protected final Messaging trackConnection(Messaging m) { opened.add(m); return m; }
+
     /** A unique topic name for this test. */
     protected final String topic(String purpose) {
         String base = (testName + "-" + purpose).replaceAll("[^A-Za-z0-9]", "").toLowerCase();

@@ -13,6 +13,17 @@ import dev.omnibus.MessageTooLargeException;
 import dev.omnibus.Messaging;
 import dev.omnibus.MessagingConfig;
 import dev.omnibus.MessagingAdmin;
+import dev.omnibus.ConsumerLag;
+import dev.omnibus.Health;
+import dev.omnibus.Lineage;
+import dev.omnibus.SubscriptionHealth;
+import dev.omnibus.observation.MessagingObserver;
+import dev.omnibus.observation.ObservedClient;
+import dev.omnibus.observation.ProcessContext;
+import dev.omnibus.observation.ProcessObservation;
+import dev.omnibus.observation.PublishContext;
+import dev.omnibus.observation.PublishObservation;
+import dev.omnibus.observation.SettleContext;
 import dev.omnibus.spi.CapabilityOffer;
 import dev.omnibus.spi.MessagingDriver;
 import dev.omnibus.PublishReceipt;
@@ -1079,6 +1090,179 @@ public abstract class MessagingConformanceKit extends BrokerKit {
                     .isEqualTo(1L);
             eventually().until(() -> done.ids().contains(m.id()));
             assertThat(admin.topics()).doesNotContain(dlq + DeadLetters.DEFAULT_SUFFIX);
+        }
+    }
+
+    /**
+     * {@link Messaging#lag}: N messages published and not consumed are a lag of N as the broker sees it;
+     * once consumed, 0.
+     */
+    @Nested
+    class Lag {
+        @Test void lagCountsWhatTheGroupHasNotCompleted() {
+            Messaging bus = connect();
+            if (!bus.capabilities().contains(Capability.LAG)) {
+                assertThatThrownBy(() -> bus.lag(topic("nolag"), "g")).isInstanceOf(UnsupportedCapabilityException.class)
+                        .hasMessageContaining("LAG");
+                return;
+            }
+            assumeTrue(declares(Capability.CONSUMER_GROUPS), "needs CONSUMER_GROUPS");
+            String t = topic("lag");
+            String g = group("lag");
+            Queue first = new Queue();
+            Subscription s = bus.subscribe(t, baseOptions(g), first::add);
+            Message warm = event("warm");
+            publish(bus, t, warm);
+            eventually().until(() -> first.ids().contains(warm.id()));
+            s.close();
+            eventually().untilAsserted(() -> assertThat(bus.lag(t, g).total()).as("lag after everything was consumed").isZero());
+            int n = 7;
+            for (int i = 0; i < n; i++) publish(bus, t, History.message("key-" + i, 0)); // one by one: no batch counts twice
+            eventually().untilAsserted(() -> {
+                ConsumerLag lag = bus.lag(t, g);
+                assertThat(lag.total()).as("lag with %s published and not consumed: %s", n, lag).isEqualTo(n);
+                assertThat(lag.byPartition().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(n);
+            });
+            Queue rest = new Queue();
+            track(bus.subscribe(t, baseOptions(g), rest::add));
+            eventually().until(() -> rest.size() >= n);
+            eventually().untilAsserted(() -> assertThat(bus.lag(t, g).total()).as("lag once consumed").isZero());
+        }
+    }
+
+    /**
+     * Lineage: a message published from a handler carries {@code correlationid} (inherited, else the handled
+     * message's id) and {@code causationid} (the handled message's id), over three hops.
+     */
+    @Nested
+    class LineageGroup {
+        @Test void aChainOfThreeHopsKeepsItsCorrelationAndCausation() {
+            Messaging bus = connect();
+            String a = topic("hop-a"), b = topic("hop-b"), c = topic("hop-c");
+            AtomicReference<Message> last = new AtomicReference<>();
+            track(bus.subscribe(a, baseOptions(), d -> bus.publish(b, event("second")).join()));
+            track(bus.subscribe(b, baseOptions(), d -> bus.publish(c, event("third")).join()));
+            track(bus.subscribe(c, baseOptions(), d -> last.set(d.message())));
+            Message origin = event("first");
+            publish(bus, a, origin);
+            eventually().until(() -> last.get() != null);
+            Message third = last.get();
+            assertThat(third.extension(Lineage.CORRELATION_ID)).as("correlation of the third hop").isEqualTo(origin.id());
+            assertThat(third.extension(Lineage.CAUSATION_ID)).as("causation of the third hop").isNotNull().isNotEqualTo(origin.id());
+        }
+
+        @Test void explicitLineageAndPublishesOutsideHandlersAreLeftAlone() {
+            Messaging bus = connect();
+            String a = topic("own-a"), b = topic("own-b");
+            AtomicReference<Message> got = new AtomicReference<>();
+            AtomicReference<Message> plain = new AtomicReference<>();
+            track(bus.subscribe(a, baseOptions(), d -> bus.publish(b, event("mine").toBuilder()
+                    .extension(Lineage.CORRELATION_ID, "order-42").extension(Lineage.CAUSATION_ID, "cmd-7").build()).join()));
+            track(bus.subscribe(b, baseOptions(), d -> { if (got.get() == null) got.set(d.message()); else plain.set(d.message()); }));
+            publish(bus, a, event("x"));
+            eventually().until(() -> got.get() != null);
+            assertThat(got.get().extension(Lineage.CORRELATION_ID)).isEqualTo("order-42");
+            assertThat(got.get().extension(Lineage.CAUSATION_ID)).isEqualTo("cmd-7");
+            publish(bus, b, event("outside"));
+            eventually().until(() -> plain.get() != null);
+            assertThat(plain.get().extension(Lineage.CORRELATION_ID)).isNull();
+        }
+    }
+
+    /**
+     * Observation and health: an observer sees every publish, each handler attempt and each settlement with
+     * the same vocabulary on every driver; one that throws breaks nothing; health reports subscriptions.
+     */
+    @Nested
+    class Observation {
+        private Messaging observed(RecordingObserver recorder) {
+            BrokerFixture f = fixture();
+            Messaging m = Messaging.connect(MessagingConfig.builder(f.url()).options(f.options()).option("closeTimeout", "5s")
+                    .observer(recorder).build());
+            trackConnection(m);
+            return m;
+        }
+
+        @Test void publishAttemptsDeadLetterAndSettlementAreObserved() {
+            RecordingObserver rec = new RecordingObserver();
+            Messaging bus = observed(rec);
+            assertThat(rec.connected).isNotNull();
+            String t = topic("observed");
+            track(bus.subscribe(t, baseOptions(declares(Capability.CONSUMER_GROUPS) ? group("obs") : null)
+                    .retry(RetryPolicy.fixed(3, Duration.ofMillis(50))), d -> {
+                if (d.message().extension("fail") != null) throw new IllegalStateException("boom " + d.attempt());
+            }));
+            Message ok = event("ok");
+            Message poison = event("poison").toBuilder().extension("fail", "yes").build();
+            publish(bus, t, ok);
+            publish(bus, t, poison);
+            eventually().until(() -> rec.settled.stream().anyMatch(x -> x.startsWith("DEAD_LETTERED " + poison.id())));
+            assertThat(rec.published).contains("PUBLISH " + t + " " + ok.id() + " completed", "PUBLISH " + t + " " + poison.id() + " completed",
+                    "DEAD_LETTER " + t + ".dlq " + poison.id() + " completed");
+            assertThat(rec.processed).contains("1 " + ok.id() + " ok", "1 " + poison.id() + " failed retry", "2 " + poison.id() + " failed retry",
+                    "3 " + poison.id() + " failed final");
+            assertThat(rec.settled).contains("COMPLETED " + ok.id() + " 1", "DEAD_LETTERED " + poison.id() + " 3");
+            assertThat(rec.system).isIn("kafka", "pulsar", "rabbitmq", "memory", bus.driverName());
+        }
+
+        @Test void anObserverThatThrowsBreaksNeitherPublishNorHandler() {
+            Messaging bus = observed(new RecordingObserver() {
+                @Override public PublishObservation publish(PublishContext p) { throw new IllegalStateException("exporter down"); }
+                @Override public ProcessObservation process(ProcessContext p) { throw new IllegalStateException("exporter down"); }
+                @Override public void settled(SettleContext s) { throw new IllegalStateException("exporter down"); }
+            });
+            String t = topic("throwing");
+            Queue got = new Queue();
+            track(bus.subscribe(t, baseOptions(), got::add));
+            Message m = event("still delivered");
+            publish(bus, t, m);
+            eventually().until(() -> got.ids().contains(m.id()));
+        }
+
+        @Test void healthShowsTheConnectionAndEachSubscription() {
+            Messaging bus = connect();
+            String t = topic("health");
+            Subscription s = track(bus.subscribe(t, baseOptions(), d -> { }));
+            Health h = bus.health();
+            assertThat(h.brokerReachable()).as("%s", h).isTrue();
+            assertThat(h.isUp()).isTrue();
+            assertThat(h.subscriptions()).anySatisfy(x -> {
+                assertThat(x.topic()).isEqualTo(t);
+                assertThat(x.state()).isIn(SubscriptionHealth.State.RUNNING, SubscriptionHealth.State.PAUSED);
+            });
+            s.close();
+            assertThat(bus.health().subscriptions()).noneMatch(x -> x.topic().equals(t));
+        }
+    }
+
+    /** Records observations as short strings, for assertions. */
+    static class RecordingObserver implements MessagingObserver {
+        volatile ObservedClient connected;
+        volatile String system;
+        final List<String> published = new CopyOnWriteArrayList<>();
+        final List<String> processed = new CopyOnWriteArrayList<>();
+        final List<String> settled = new CopyOnWriteArrayList<>();
+
+        @Override public void connected(ObservedClient client) { connected = client; system = client.system(); }
+
+        @Override public PublishObservation publish(PublishContext p) {
+            String what = p.kind() + " " + p.topic() + " " + p.message().id();
+            return new PublishObservation() {
+                @Override public void completed(PublishReceipt r) { published.add(what + " completed"); }
+                @Override public void failed(Throwable e) { published.add(what + " failed"); }
+            };
+        }
+
+        @Override public ProcessObservation process(ProcessContext p) {
+            String what = p.delivery().attempt() + " " + p.delivery().id();
+            return new ProcessObservation() {
+                @Override public void succeeded() { processed.add(what + " ok"); }
+                @Override public void failed(Throwable e, boolean willRetry) { processed.add(what + " failed " + (willRetry ? "retry" : "final")); }
+            };
+        }
+
+        @Override public void settled(SettleContext s) {
+            settled.add(s.outcome() + " " + (s.message() == null ? "-" : s.message().id()) + " " + s.attempts());
         }
     }
 

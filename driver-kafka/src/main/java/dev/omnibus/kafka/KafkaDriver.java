@@ -29,7 +29,8 @@ public final class KafkaDriver implements MessagingDriver {
             CapabilityOffer.byDefault(Capability.DURABLE, "kafka.acks", "all"),
             CapabilityOffer.byDefault(Capability.BROKER_DEDUPLICATION, "kafka.enable.idempotence", "true"),
             CapabilityOffer.byDefault(Capability.REQUEST_REPLY),
-            CapabilityOffer.byDefault(Capability.ADMIN));
+            CapabilityOffer.byDefault(Capability.ADMIN),
+            CapabilityOffer.byDefault(Capability.LAG));
 
     @Override public String scheme() { return "kafka"; }
 

@@ -29,7 +29,8 @@ public final class MemoryDriver implements MessagingDriver {
             CapabilityOffer.byDefault(Capability.PER_KEY_ORDERING, "perKeyOrdering", "true"),
             CapabilityOffer.byDefault(Capability.REPLAY),
             CapabilityOffer.byDefault(Capability.REQUEST_REPLY),
-            CapabilityOffer.byDefault(Capability.ADMIN));
+            CapabilityOffer.byDefault(Capability.ADMIN),
+            CapabilityOffer.byDefault(Capability.LAG));
 
     @Override public String scheme() { return "memory"; }
 

@@ -32,7 +32,8 @@ public final class PulsarDriver implements MessagingDriver {
             CapabilityOffer.byDefault(Capability.REPLAY),
             CapabilityOffer.byDefault(Capability.DURABLE),
             CapabilityOffer.byDefault(Capability.REQUEST_REPLY),
-            CapabilityOffer.byDefault(Capability.ADMIN));
+            CapabilityOffer.byDefault(Capability.ADMIN),
+            CapabilityOffer.byDefault(Capability.LAG));
 
     @Override public String scheme() { return "pulsar"; }
 

@@ -30,6 +30,7 @@ public class RabbitMqDriver implements MessagingDriver {
             CapabilityOffer.byDefault(Capability.DURABLE),
             CapabilityOffer.byDefault(Capability.REQUEST_REPLY),
             CapabilityOffer.byDefault(Capability.ADMIN),
+            CapabilityOffer.byDefault(Capability.LAG, "queueType", "quorum"),
             CapabilityOffer.with(Capability.REPLAY, "queueType", "stream"));
 
     @Override public String scheme() { return "amqp"; }

@@ -24,6 +24,9 @@ enum Feature {
     BAD_INPUT("BadInput", null, "oversized messages, bad names and options, undeclared capabilities fail fast"),
     CAPABILITY_STATEMENTS("CapabilityStatements", null,
             "each configuration the driver states in offers() declares its capability; hints name only those"),
+    LINEAGE("LineageGroup", null, "correlationid and causationid over a chain of three hops; explicit values kept"),
+    OBSERVATION("Observation", null, "observers see publishes, each attempt, dead letters and settlements; a throwing observer breaks nothing; health"),
+    LAG("Lag", Capability.LAG, "7 published and not consumed = lag 7 as the broker reports it; 0 once consumed"),
     ADMIN("Admin", Capability.ADMIN, "topics and groups listed, a group and a topic deleted; a redrive creates no <topic>.dlq.dlq"),
     DURABLE("EvaluatedBrokerFaultTest", Capability.DURABLE,
             "evaluate --faults: broker SIGKILL, graceful stop and cut connections mid-stream lose no acknowledged publish; crashed consumers");

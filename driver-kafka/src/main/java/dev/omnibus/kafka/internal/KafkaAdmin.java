@@ -94,6 +94,28 @@ final class KafkaAdmin implements TransportAdmin {
         }
     }
 
+    /**
+     * End offset minus committed offset, per partition. A partition where the group has no committed
+     * offset counts 0: the group has not started there (a LATEST group commits its start when it joins).
+     */
+    dev.omnibus.ConsumerLag lag(String topic, String group) {
+        Set<TopicPartition> partitions = partitions(topic);
+        Map<String, Long> byPartition = new java.util.TreeMap<>();
+        if (partitions.isEmpty()) return dev.omnibus.ConsumerLag.of(topic, group, byPartition);
+        Map<TopicPartition, OffsetAndMetadata> committed = await(admin.listConsumerGroupOffsets(Map.of(group,
+                new ListConsumerGroupOffsetsSpec().topicPartitions(partitions))).partitionsToOffsetAndMetadata(group),
+                "reading the committed offsets of group '" + group + "'");
+        Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+        for (TopicPartition tp : partitions) latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest());
+        var ends = await(admin.listOffsets(latest).all(), "reading the end offsets of '" + topic + "'");
+        for (TopicPartition tp : partitions) {
+            OffsetAndMetadata c = committed.get(tp);
+            long end = ends.get(tp).offset();
+            byPartition.put(Integer.toString(tp.partition()), c == null ? 0L : Math.max(0, end - c.offset()));
+        }
+        return dev.omnibus.ConsumerLag.of(topic, group, byPartition);
+    }
+
     @Override
     public void deleteTopic(String topic) {
         try {

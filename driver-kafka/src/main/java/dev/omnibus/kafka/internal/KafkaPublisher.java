@@ -187,4 +187,15 @@ final class KafkaPublisher {
             Thread.currentThread().interrupt();
         }
     }
+
+    /** The producer's {@code connection-count} metric: open connections to brokers. */
+    int connectionCount() {
+        for (var e : producer.metrics().entrySet()) {
+            if (e.getKey().name().equals("connection-count") && e.getKey().group().equals("producer-metrics")) {
+                Object v = e.getValue().metricValue();
+                return v instanceof Number n ? n.intValue() : 0;
+            }
+        }
+        return 0;
+    }
 }

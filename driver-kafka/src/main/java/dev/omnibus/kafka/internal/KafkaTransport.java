@@ -180,7 +180,7 @@ public final class KafkaTransport implements Transport {
     /** DURABLE needs acks=all; BROKER_DEDUPLICATION needs the idempotent producer: both are the defaults. */
     static Set<Capability> capabilitiesOf(KafkaSettings s) {
         Set<Capability> c = EnumSet.of(Capability.CONSUMER_GROUPS, Capability.PER_KEY_ORDERING, Capability.REPLAY,
-                Capability.REQUEST_REPLY, Capability.ADMIN);
+                Capability.REQUEST_REPLY, Capability.ADMIN, Capability.LAG);
         String acks = s.producerSetting(ProducerConfig.ACKS_CONFIG, "all").toLowerCase(Locale.ROOT);
         if (acks.equals("all") || acks.equals("-1")) c.add(Capability.DURABLE);
         if (s.producerSetting(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true").equalsIgnoreCase("true")) {
@@ -192,6 +192,14 @@ public final class KafkaTransport implements Transport {
     @Override public Set<Capability> capabilities() { return capabilities; }
 
     @Override public TransportAdmin admin() { return new KafkaAdmin(admin, topics, settings.subscribeTimeout()); }
+
+    @Override
+    public dev.omnibus.ConsumerLag lag(String topic, String group) {
+        return new KafkaAdmin(admin, topics, settings.subscribeTimeout()).lag(topic, group);
+    }
+
+    /** The producer's open broker connections, from its own metrics (no round trip). */
+    @Override public boolean isConnected() { return !closed && publisher.connectionCount() > 0; }
 
     @Override public long maxMessageBytes() { return settings.maxMessageBytes(); }
 

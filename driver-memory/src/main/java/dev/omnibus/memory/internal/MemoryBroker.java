@@ -97,6 +97,20 @@ public final class MemoryBroker {
         }
     }
 
+    /** Pending plus in-flight records of a group, or {@code null} when the group does not exist. */
+    public Long lag(String topic, String group) {
+        Topic t = topics.get(topic);
+        if (t == null) return null;
+        synchronized (t) {
+            Group g = t.groups.get(group);
+            if (g == null || g.anonymous) return null;
+            java.util.Set<Long> pending = new java.util.HashSet<>(g.ready);
+            for (ArrayDeque<Long> q : g.queues.values()) pending.addAll(q);
+            for (Member m : g.members) pending.addAll(m.unsettled);
+            return (long) pending.size();
+        }
+    }
+
     /** Forgets a topic with its records and groups; a later publish or subscribe starts it anew. */
     public void deleteTopic(String topic) { topics.remove(topic); }
 

@@ -24,9 +24,9 @@ import java.util.function.Consumer;
 /** A connection to a {@link MemoryBroker}. */
 public final class MemoryTransport implements Transport {
     private static final Set<Capability> ORDERED = EnumSet.of(Capability.CONSUMER_GROUPS,
-            Capability.PER_KEY_ORDERING, Capability.REPLAY, Capability.REQUEST_REPLY, Capability.ADMIN);
+            Capability.PER_KEY_ORDERING, Capability.REPLAY, Capability.REQUEST_REPLY, Capability.ADMIN, Capability.LAG);
     private static final Set<Capability> UNORDERED = EnumSet.of(Capability.CONSUMER_GROUPS,
-            Capability.REPLAY, Capability.REQUEST_REPLY, Capability.ADMIN);
+            Capability.REPLAY, Capability.REQUEST_REPLY, Capability.ADMIN, Capability.LAG);
 
     private final MemoryBroker broker;
     private final long maxMessageBytes;
@@ -84,6 +84,15 @@ public final class MemoryTransport implements Transport {
     public void declareGroup(String topic, String group) {
         broker.topic(topic).group(group, StartFrom.LATEST, perKeyOrdering);
     }
+
+    /** Pending plus in-flight records of the group; 0 for a group that does not exist (yet). */
+    @Override
+    public dev.omnibus.ConsumerLag lag(String topic, String group) {
+        Long lag = broker.lag(topic, group);
+        return dev.omnibus.ConsumerLag.of(topic, group, Map.of("0", lag == null ? 0L : lag));
+    }
+
+    @Override public boolean isConnected() { return !closed; }
 
     @Override
     public TransportAdmin admin() {

@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
 final class PulsarAdmin implements TransportAdmin {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PARTITION = Pattern.compile("-partition-\\d+$");
+    private static final Pattern PARTITION_NUMBER = Pattern.compile(".*-partition-(\\d+)$");
 
     private final PulsarSettings settings;
     private final Consumer<String> forgetTopic;
@@ -64,6 +65,27 @@ final class PulsarAdmin implements TransportAdmin {
             if (e.getValue().path("isDurable").asBoolean(true)) out.add(e.getKey());
         });
         return out;
+    }
+
+    /**
+     * The subscription's backlog ({@code msgBacklog} of the topic stats; of each partition for a
+     * partitioned topic). Pulsar counts backlog in entries: a batch of several messages counts once.
+     */
+    dev.omnibus.ConsumerLag lag(String topic, String group) {
+        java.util.Map<String, Long> byPartition = new java.util.TreeMap<>();
+        JsonNode stats = get(topicPath(topic) + "/stats", "reading the stats of topic '" + topic + "'");
+        if (stats != null) {
+            byPartition.put("0", stats.path("subscriptions").path(group).path("msgBacklog").asLong(0));
+        } else {
+            JsonNode partitioned = get(topicPath(topic) + "/partitioned-stats?perPartition=true",
+                    "reading the partitioned stats of topic '" + topic + "'");
+            if (partitioned != null) {
+                partitioned.path("partitions").fields().forEachRemaining(p -> byPartition.put(
+                        PARTITION_NUMBER.matcher(p.getKey()).replaceFirst("$1"),
+                        p.getValue().path("subscriptions").path(group).path("msgBacklog").asLong(0)));
+            }
+        }
+        return dev.omnibus.ConsumerLag.of(topic, group, byPartition);
     }
 
     @Override

@@ -74,6 +74,12 @@ final class PulsarReceiver implements TransportSubscription {
         this.onClose = onClose;
     }
 
+    /** The consumer's connection state (true before it is attached). */
+    boolean isConnected() {
+        Consumer<byte[]> c = consumer;
+        return c == null || c.isConnected();
+    }
+
     /** The consumer this receiver's listener belongs to (set once subscribe completed). */
     void attach(Consumer<byte[]> consumer) {
         this.consumer = consumer;

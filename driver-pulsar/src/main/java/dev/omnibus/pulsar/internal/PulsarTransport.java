@@ -48,7 +48,8 @@ import java.util.concurrent.TimeoutException;
 public final class PulsarTransport implements Transport {
     private static final Logger log = LoggerFactory.getLogger(PulsarTransport.class);
     private static final Set<Capability> CAPABILITIES = EnumSet.of(Capability.CONSUMER_GROUPS,
-            Capability.PER_KEY_ORDERING, Capability.REPLAY, Capability.DURABLE, Capability.REQUEST_REPLY, Capability.ADMIN);
+            Capability.PER_KEY_ORDERING, Capability.REPLAY, Capability.DURABLE, Capability.REQUEST_REPLY, Capability.ADMIN,
+            Capability.LAG);
     /** Receiver queue ceiling: prefetch beyond this buys nothing and unbalances Key_Shared consumers. */
     private static final int MAX_RECEIVER_QUEUE = 1000;
     static final String PROBE_TOPIC = "omnibus-connect-probe";
@@ -171,7 +172,21 @@ public final class PulsarTransport implements Transport {
     @Override public Set<Capability> capabilities() { return CAPABILITIES; }
 
     @Override
-    public TransportAdmin admin() {
+    public dev.omnibus.ConsumerLag lag(String topic, String group) { return pulsarAdmin().lag(topic, group); }
+
+    /** The client is open and every producer and consumer it has is connected (client state, no round trip). */
+    @Override
+    public boolean isConnected() {
+        if (closed || client.isClosed()) return false;
+        for (TopicPublisher p : publishers.values()) if (!p.isConnected()) return false;
+        for (PulsarReceiver r : receivers) if (!r.isConnected()) return false;
+        return true;
+    }
+
+    @Override
+    public TransportAdmin admin() { return pulsarAdmin(); }
+
+    private PulsarAdmin pulsarAdmin() {
         return new PulsarAdmin(settings, topic -> {
             TopicPublisher p = publishers.remove(topic);
             if (p != null) p.close(settings.operationTimeout().toMillis());

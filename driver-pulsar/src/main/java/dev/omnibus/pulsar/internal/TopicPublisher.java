@@ -51,6 +51,9 @@ final class TopicPublisher {
         created.whenComplete(this::onCreated);
     }
 
+    /** False once creating the producer failed, or while the created producer has no connection. */
+    synchronized boolean isConnected() { return !failed && (producer == null || producer.isConnected()); }
+
     private void onCreated(Producer<byte[]> p, Throwable error) {
         synchronized (this) {
             if (error != null) {

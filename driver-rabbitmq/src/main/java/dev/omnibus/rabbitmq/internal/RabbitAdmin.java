@@ -82,6 +82,25 @@ final class RabbitAdmin implements TransportAdmin {
         amqp.deleteExchange(Topology.exchange(topic));
     }
 
+    /**
+     * Ready plus unacknowledged messages of each of the group's queues (shard {@code i} keyed {@code "i"}),
+     * as the management plugin reports them (it refreshes queue statistics every few seconds). In
+     * stream mode there are no group queues and the lag is empty.
+     */
+    dev.omnibus.ConsumerLag lag(String topic, String group) {
+        java.util.Map<String, Long> byShard = new java.util.TreeMap<>();
+        for (JsonNode q : management.list("queues", "name,messages")) {
+            String name = q.path("name").asText();
+            if (!name.startsWith(topic + "|")) continue;
+            String rest = name.substring(topic.length() + 1);
+            Matcher m = SHARD.matcher(rest);
+            if (!(m.matches() ? m.group(1) : rest).equals(group)) continue;
+            String shard = m.matches() ? rest.substring(m.group(1).length() + 1, rest.indexOf('/', m.group(1).length())) : "0";
+            byShard.put(shard, q.path("messages").asLong(0));
+        }
+        return dev.omnibus.ConsumerLag.of(topic, group, byShard);
+    }
+
     /** Durable queues named {@code <topic>|...}. */
     private Set<String> queuesOf(String topic) {
         Set<String> out = new TreeSet<>();

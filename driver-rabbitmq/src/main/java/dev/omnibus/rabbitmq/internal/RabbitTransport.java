@@ -98,6 +98,7 @@ public final class RabbitTransport implements Transport {
     public Set<Capability> capabilities() {
         Set<Capability> c = EnumSet.of(Capability.DURABLE, Capability.PER_KEY_ORDERING, Capability.REQUEST_REPLY,
                 Capability.ADMIN);
+        if (settings.queueType() != QueueType.STREAM) c.add(Capability.LAG);
         if (settings.queueType() == QueueType.STREAM) {
             c.add(Capability.REPLAY);
         } else {
@@ -234,7 +235,15 @@ public final class RabbitTransport implements Transport {
     }
 
     @Override
-    public TransportAdmin admin() {
+    public dev.omnibus.ConsumerLag lag(String topic, String group) { return rabbitAdmin().lag(topic, group); }
+
+    /** The AMQP connection is open (automatic recovery reopens it after a failure). */
+    @Override public boolean isConnected() { return !closed && connection.isOpen(); }
+
+    @Override
+    public TransportAdmin admin() { return rabbitAdmin(); }
+
+    private RabbitAdmin rabbitAdmin() {
         return new RabbitAdmin(management, settings, new RabbitAdmin.Amqp() {
             @Override public void deleteQueue(String queue) {
                 admin(ch -> ch.queueDelete(queue), "delete queue '" + queue + "'");
