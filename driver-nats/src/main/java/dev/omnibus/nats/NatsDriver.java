@@ -29,7 +29,8 @@ public class NatsDriver implements MessagingDriver {
             CapabilityOffer.byDefault(Capability.REPLAY),
             CapabilityOffer.byDefault(Capability.DURABLE, "storage", "file"),
             CapabilityOffer.byDefault(Capability.REQUEST_REPLY),
-            CapabilityOffer.byDefault(Capability.ADMIN));
+            CapabilityOffer.byDefault(Capability.ADMIN),
+            CapabilityOffer.byDefault(Capability.LAG));
 
     @Override public String scheme() { return "nats"; }
 

@@ -1,6 +1,7 @@
 package dev.omnibus.nats.internal;
 
 import dev.omnibus.BrokerUnavailableException;
+import dev.omnibus.ConsumerLag;
 import dev.omnibus.spi.TransportAdmin;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
@@ -9,6 +10,7 @@ import io.nats.client.api.StreamInfo;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -92,6 +94,25 @@ final class NatsAdmin implements TransportAdmin {
                 forgetTopic.accept(topic);
             }
             return null;
+        });
+    }
+
+    /**
+     * The group's durable consumer as JetStream counts it: messages not yet delivered ({@code num_pending})
+     * plus delivered and not acknowledged ({@code num_ack_pending}), keyed by the stream name; empty when the
+     * group or topic does not exist.
+     */
+    ConsumerLag lag(String topic, String group) {
+        return call("read the lag of group '" + group + "' on '" + topic + "'", () -> {
+            try {
+                ConsumerInfo info = management.getConsumerInfo(Names.stream(topic), Names.durable(group));
+                return ConsumerLag.of(topic, group, Map.of(Names.stream(topic), info.getNumPending() + info.getNumAckPending()));
+            } catch (JetStreamApiException e) {
+                if (e.getApiErrorCode() == STREAM_NOT_FOUND || e.getApiErrorCode() == CONSUMER_NOT_FOUND) {
+                    return ConsumerLag.of(topic, group, Map.of());
+                }
+                throw e;
+            }
         });
     }
 

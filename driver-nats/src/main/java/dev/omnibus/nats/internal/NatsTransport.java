@@ -92,9 +92,14 @@ public final class NatsTransport implements Transport {
 
     @Override public TransportAdmin admin() { return admin; }
 
+    @Override public dev.omnibus.ConsumerLag lag(String topic, String group) { return admin.lag(topic, group); }
+
+    @Override public boolean isConnected() { return connection.getStatus() == Connection.Status.CONNECTED; }
+
     @Override
     public Set<Capability> capabilities() {
-        Set<Capability> c = EnumSet.of(Capability.CONSUMER_GROUPS, Capability.REPLAY, Capability.REQUEST_REPLY, Capability.ADMIN);
+        Set<Capability> c = EnumSet.of(Capability.CONSUMER_GROUPS, Capability.REPLAY, Capability.REQUEST_REPLY, Capability.ADMIN,
+                Capability.LAG);
         if (settings.storage() == StorageKind.FILE) c.add(Capability.DURABLE);
         return c;
     }
