@@ -15,13 +15,19 @@ public final class DeadLetters {
     public static final String ORIGINAL_TOPIC = "dlqtopic";
     /** Consumer group that gave up on it ("" for a group-less subscription). */
     public static final String GROUP = "dlqgroup";
-    /** Broker position it was consumed at ({@link Position#toString()} form, {@code partition@offset}). */
+    /**
+     * Broker position it was consumed at, in {@link Position#toString()} form {@code <partition>@<offset>}
+     * where both parts are the broker's own terms: Kafka {@code 2@17} (partition@offset), Pulsar
+     * {@code persistent://public/default/orders@7:0:-1} (full topic@message id), RabbitMQ
+     * {@code orders|billing|2/4@1} (queue@delivery tag), memory {@code orders@17} (topic@offset). Each
+     * driver's documentation gives its exact form, and the kit checks it.
+     */
     public static final String POSITION = "dlqposition";
     /** Handler invocations made. 0 when the message never reached the handler (invalid envelope). */
     public static final String ATTEMPTS = "dlqattempts";
-    /** RFC 3339 time of the first failure. */
+    /** RFC 3339 time of the first failure, microsecond precision like {@link Message#time()}. */
     public static final String FIRST_FAILURE = "dlqfirstfailure";
-    /** RFC 3339 time of the last failure. */
+    /** RFC 3339 time of the last failure, microsecond precision like {@link Message#time()}. */
     public static final String LAST_FAILURE = "dlqlastfailure";
     /** Fully-qualified class name of the last error. */
     public static final String ERROR_TYPE = "dlqerrortype";

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
@@ -74,7 +73,7 @@ public final class Message {
         this.source = requireUriReference(requireText("source", b.source == null ? DEFAULT_SOURCE : b.source));
         this.type = requireText("type", b.type);
         this.subject = optionalText("subject", b.subject);
-        this.time = b.time == null ? Instant.now().truncatedTo(ChronoUnit.MICROS) : requireRfc3339Range(b.time);
+        this.time = b.time == null ? dev.omnibus.internal.Timestamps.now() : requireRfc3339Range(b.time);
         this.dataContentType = optionalText("datacontenttype", b.dataContentType);
         this.dataSchema = requireAbsoluteUri(optionalText("dataschema", b.dataSchema));
         for (Map.Entry<String, String> e : b.extensions.entrySet()) requireWellFormed(e.getKey(), e.getValue());

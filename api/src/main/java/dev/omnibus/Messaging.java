@@ -97,7 +97,10 @@ public interface Messaging extends AutoCloseable {
      * {@link MessageTooLargeException}. */
     long maxMessageBytes();
 
-    /** The broker product and version as the driver reports it (e.g. {@code Kafka 4.1.1}), or {@code unknown}. */
+    /**
+     * The broker product and version as the driver reports it, {@code <product> <version>[ (<details>)]}
+     * (e.g. {@code Apache Pulsar 4.0.7}; see {@link dev.omnibus.spi.Transport#brokerDescription()}), or {@code unknown}.
+     */
     String brokerDescription();
 
     /** The URL scheme of the connected driver. */

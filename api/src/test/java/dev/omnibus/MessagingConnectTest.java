@@ -83,4 +83,35 @@ class MessagingConnectTest {
         assertThat(c.toString()).doesNotContain("hunter2");
         assertThat(c.redactedUrl()).isEqualTo("amqp://app:****@h/v");
     }
+
+    @Test void unknownOptionIsRejectedBeforeTheDriverConnects() {
+        AtomicBoolean connected = new AtomicBoolean();
+        MessagingDriver twoStep = new MessagingDriver() {
+            @Override public String scheme() { return "cfg"; }
+            @Override public PendingConnection configure(DriverConfig config) {
+                config.intOption("partitions", 1, 1, 100);
+                return () -> {
+                    connected.set(true);
+                    return new ConfigOnlyDriver().connect(config);
+                };
+            }
+            @Override public Transport connect(DriverConfig config) { return configure(config).connect(); }
+        };
+        assertThatThrownBy(() -> Messaging.connect(MessagingConfig.builder("cfg://x?partitons=4").driver(twoStep).build()))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("[partitons]");
+        assertThat(connected).as("no connection attempted for a misspelt option").isFalse();
+    }
+
+    @Test void hostListsAreParsedWithoutTheNetworkAndBadOnesNamed() {
+        DriverConfig ok = new DriverConfig("kafka", "h1:9093,h2,[::1]:9094", null, null, "", java.util.Map.of());
+        assertThat(ok.hosts(9092)).extracting(Object::toString).containsExactly("h1:9093", "h2:9092", "[::1]:9094");
+        for (String[] bad : new String[][]{{"127.0.0.1:notaport", "'notaport'"}, {"h:0", "'0'"}, {"h:65536", "'65536'"},
+                {"[::1:5672", "closing bracket"}, {"::1", "brackets"}, {"h1,", "empty"}, {"[::1]x", "after ']'"},
+                {"[zz]:1", "IPv6"}, {"h/x:1", "host name"}}) {
+            DriverConfig c = new DriverConfig("amqp", bad[0], "u", "secret", "", java.util.Map.of());
+            assertThatThrownBy(() -> c.hosts(5672)).as(bad[0]).isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("amqp://u:****@" + bad[0]).hasMessageContaining(bad[1])
+                    .hasMessageNotContaining("secret");
+        }
+    }
 }

@@ -174,7 +174,7 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
                 return null;
             } catch (Throwable error) {
                 lastError = error.toString();
-                Instant now = Instant.now();
+                Instant now = Timestamps.now();
                 if (firstFailure == null) firstFailure = now;
                 boolean retryable = options.retry().isRetryable(error) && attempt < options.retry().maxAttempts();
                 if (observation != null) observation.failed(error, retryable);
@@ -234,7 +234,7 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
         }
 
         private Duration deadLetterInvalid(InvalidEnvelopeException e) {
-            Instant now = Instant.now();
+            Instant now = Timestamps.now();
             Message.Builder b = Message.builder()
                     .type("dev.omnibus.InvalidEnvelope")
                     .source("/omnibus/invalid-envelope")

@@ -93,7 +93,10 @@ public final class DefaultMessaging implements Messaging {
         if (observers != null) observers.connected(sender.client());
     }
 
-    /** Parses the configuration, finds the driver, connects, and rejects options nobody understood. */
+    /**
+     * Parses the configuration, finds the driver, lets it validate its options, rejects options nobody
+     * read, and only then connects: a configuration mistake never waits for a network timeout.
+     */
     public static Messaging connect(MessagingConfig config) {
         ConnectionUrl url = ConnectionUrl.parse(config.url());
         Map<String, String> options = new LinkedHashMap<>(url.query());
@@ -103,14 +106,12 @@ public final class DefaultMessaging implements Messaging {
                 url.path(), options);
         Duration closeTimeout = driverConfig.durationOption("closeTimeout", Duration.ofSeconds(10));
         Duration requestTimeout = driverConfig.durationOption("requestTimeout", Duration.ofSeconds(30));
-        Transport transport = driver.connect(driverConfig);
-        Set<String> unknown = driverConfig.unreadKeys();
-        if (!unknown.isEmpty()) {
-            transport.close();
-            throw new ConfigurationException("Unknown option(s) " + unknown + " for driver '" + driver.scheme()
-                    + "'. Supported: " + driverConfig.readKeys() + ", plus pass-through keys '" + nativePrefix(driver.scheme())
-                    + "*' for the native client.");
+        MessagingDriver.PendingConnection pending = driver.configure(driverConfig);
+        if (!(pending instanceof MessagingDriver.DeferredConnection)) {
+            rejectUnreadOptions(driver, driverConfig, null); // before the network: a typo fails at once
         }
+        Transport transport = pending.connect();
+        rejectUnreadOptions(driver, driverConfig, transport); // drivers that read options only while connecting
         Set<Capability> missing = EnumSet.noneOf(Capability.class);
         for (Capability c : config.required()) if (!transport.capabilities().contains(c)) missing.add(c);
         if (!missing.isEmpty()) {
@@ -128,6 +129,15 @@ public final class DefaultMessaging implements Messaging {
             case "amqp", "amqps" -> "rabbitmq";
             default -> scheme;
         };
+    }
+
+    private static void rejectUnreadOptions(MessagingDriver driver, DriverConfig driverConfig, Transport transport) {
+        Set<String> unknown = driverConfig.unreadKeys();
+        if (unknown.isEmpty()) return;
+        if (transport != null) transport.close();
+        throw new ConfigurationException("Unknown option(s) " + unknown + " for driver '" + driver.scheme()
+                + "'. Supported: " + driverConfig.readKeys() + ", plus pass-through keys '" + nativePrefix(driver.scheme())
+                + "*' for the native client.");
     }
 
     private static String nativePrefix(String scheme) {
@@ -292,7 +302,7 @@ public final class DefaultMessaging implements Messaging {
     @Override
     public CompletableFuture<Long> redrive(String deadLetterTopic, Duration quietPeriod) {
         checkTopic(deadLetterTopic);
-        java.time.Instant startedAt = java.time.Instant.now();
+        java.time.Instant startedAt = Timestamps.now();
         AtomicLong moved = new AtomicLong();
         AtomicLong lastActivity = new AtomicLong(System.nanoTime());
         java.util.concurrent.atomic.AtomicBoolean reachedNewer = new java.util.concurrent.atomic.AtomicBoolean();

@@ -17,9 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The parsed connection URL and options handed to a driver. Every option a driver supports must be
- * read through this class: after {@link MessagingDriver#connect} the core rejects any option that was
- * not read (except pass-through keys read with {@link #passThrough}), naming it and the keys that were.
- * Typed getters throw {@link ConfigurationException} naming the key, the value and what is accepted.
+ * read through this class, in {@link MessagingDriver#configure}: right after it returns, before any
+ * connection is opened, the core rejects any option that was not read (except pass-through keys read
+ * with {@link #passThrough}), naming it and the keys that were. Typed getters (and {@link #hosts}) throw
+ * {@link ConfigurationException} naming the key, the value and what is accepted.
  * {@link #toString()} never shows secrets.
  */
 public final class DriverConfig {
@@ -56,6 +57,68 @@ public final class DriverConfig {
     public String redactedUrl() {
         return scheme + "://" + (user == null ? "" : user + (password == null ? "" : ":****") + "@") + authority
                 + (path.isEmpty() ? "" : "/" + path);
+    }
+
+    /**
+     * The broker addresses of a {@code host[:port][,host[:port]...]} authority, {@code defaultPort} where
+     * none is given; IPv6 addresses in brackets ({@code [::1]:5672}). Pure parsing, no name resolution.
+     *
+     * @throws ConfigurationException naming the URL and the part at fault (an empty host, a port that is not a
+     *                                number from 1 to 65535, an unclosed or missing IPv6 bracket)
+     */
+    public java.util.List<HostAndPort> hosts(int defaultPort) {
+        java.util.List<HostAndPort> out = new java.util.ArrayList<>();
+        for (String entry : authority.split(",", -1)) {
+            out.add(hostAndPort(entry.trim(), defaultPort));
+        }
+        return java.util.List.copyOf(out);
+    }
+
+    private HostAndPort hostAndPort(String entry, int defaultPort) {
+        String form = "host[:port][,host[:port]...] such as " + scheme + "://127.0.0.1:" + defaultPort;
+        if (entry.isEmpty()) throw new ConfigurationException("url", redactedUrl(), form + " (a host is empty)");
+        String host;
+        String port = null;
+        if (entry.startsWith("[")) {
+            int close = entry.indexOf(']');
+            if (close < 0) {
+                throw new ConfigurationException("url", redactedUrl(), "an IPv6 address closed by ']', e.g. "
+                        + scheme + "://[::1]:" + defaultPort + " ('" + entry + "' has no closing bracket)");
+            }
+            host = entry.substring(1, close);
+            String rest = entry.substring(close + 1);
+            if (!rest.isEmpty()) {
+                if (!rest.startsWith(":")) {
+                    throw new ConfigurationException("url", redactedUrl(), "':port' after the IPv6 address in brackets, e.g. ["
+                            + host + "]:" + defaultPort + " (got '" + rest + "' after ']')");
+                }
+                port = rest.substring(1);
+            }
+            if (host.isEmpty() || !host.matches("[0-9A-Fa-f:.]+(%[A-Za-z0-9]+)?") || host.indexOf(':') < 0) {
+                throw new ConfigurationException("url", redactedUrl(), "an IPv6 address inside the brackets ('" + host
+                        + "' is not one)");
+            }
+        } else {
+            int colon = entry.indexOf(':');
+            if (colon >= 0 && entry.indexOf(':', colon + 1) >= 0) {
+                throw new ConfigurationException("url", redactedUrl(), "an IPv6 address in brackets, e.g. " + scheme
+                        + "://[::1]:" + defaultPort + " ('" + entry + "' has several ':')");
+            }
+            host = colon < 0 ? entry : entry.substring(0, colon);
+            port = colon < 0 ? null : entry.substring(colon + 1);
+            if (host.isEmpty() || !host.matches("[A-Za-z0-9._\\-]+")) {
+                throw new ConfigurationException("url", redactedUrl(), form + " ('" + host + "' is not a host name or address)");
+            }
+        }
+        if (port == null) return new HostAndPort(host, defaultPort);
+        try {
+            int p = Integer.parseInt(port);
+            if (p >= 1 && p <= 65535) return new HostAndPort(host, p);
+        } catch (NumberFormatException ignored) {
+            // named below
+        }
+        throw new ConfigurationException("url", redactedUrl(), "a port number from 1 to 65535 after the host: port '"
+                + port + "' of '" + entry + "' is not one");
     }
 
     /** Raw option value, marking the key as supported. */

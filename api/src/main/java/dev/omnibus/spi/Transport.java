@@ -87,8 +87,19 @@ public interface Transport extends AutoCloseable {
     /** Largest encoded message the transport accepts, for error messages and the kit. */
     long maxMessageBytes();
 
-    /** Broker product and version when known (for reports), e.g. {@code "Kafka 4.1.1"}. */
+    /**
+     * The broker's product and version, for logs and reports, in one format on every driver:
+     * {@code <product> <version>[ (<details>)]} ({@link #BROKER_DESCRIPTION}), e.g.
+     * {@code Kafka 4.1 (metadata.version 4.1-IV1, cluster 5L6g3nShT-eMCtK--X86sw, 1 broker)},
+     * {@code Apache Pulsar 4.0.7}, {@code RabbitMQ 3.10.8 (queueType=quorum, shards=4)}, {@code Redis 7.0.15},
+     * {@code Omnibus memory 0.1.0 (in-process)}. The version is what the broker itself reports (how, per
+     * driver: {@code docs/drivers/*.md}); {@code unknown} in its place when the broker would not tell.
+     */
     default String brokerDescription() { return "unknown"; }
+
+    /** The form of {@link #brokerDescription()} when the version is known; the conformance kit checks it. */
+    java.util.regex.Pattern BROKER_DESCRIPTION =
+            java.util.regex.Pattern.compile("[A-Z][A-Za-z]*( [A-Za-z][A-Za-z-]*)* \\d+(\\.\\d+)+[A-Za-z0-9.+-]*( \\(.+\\))?");
 
     /** Closes every producer, consumer and connection. Unsettled inbounds are redelivered by the broker. */
     @Override

@@ -4,6 +4,7 @@ import dev.omnibus.conformance.faults.TcpProxy;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * A real broker for the conformance kit: an external one, a local process the fixture starts, or a
@@ -44,7 +45,18 @@ public interface BrokerFixture extends AutoCloseable {
      */
     default Optional<TcpProxy> clientProxy() { return Optional.empty(); }
 
-    /** A native publisher for bytes that are NOT an Omnibus envelope (interop and bad-input tests). */
+    /**
+     * The exact form of a dead letter's {@code dlqposition} on this broker, as its driver documents it
+     * ({@code docs/drivers/*.md}, {@code docs/semantics.md}); the kit dead-letters a message and checks it.
+     * The default accepts any {@code <partition>@<offset>} ({@link dev.omnibus.Position#toString()}).
+     */
+    default Pattern positionFormat() { return Pattern.compile("[^@]*@[^@]+"); }
+
+    /**
+     * A native publisher for bytes that are NOT an Omnibus envelope (interop and bad-input tests). A
+     * {@code content-type} entry in {@code headers} is the broker's native content type (Kafka header, Pulsar
+     * property, AMQP {@code content_type} property, memory/Redis field).
+     */
     default Optional<ForeignPublisher> foreignPublisher() { return Optional.empty(); }
 
     /** Stops the broker and deletes what the fixture created. Idempotent. */

@@ -4,6 +4,7 @@ import dev.omnibus.conformance.faults.TcpProxy;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * A {@link BrokerFixture} that forwards every method to another one: extend it and override only what
@@ -31,6 +32,7 @@ public abstract class ForwardingBrokerFixture implements BrokerFixture {
     @Override public void restart() { delegate.restart(); }
     @Override public Optional<TcpProxy> clientProxy() { return delegate.clientProxy(); }
     @Override public Optional<ForeignPublisher> foreignPublisher() { return delegate.foreignPublisher(); }
+    @Override public Pattern positionFormat() { return delegate.positionFormat(); }
     @Override public void close() { delegate.close(); }
     @Override public String toString() { return delegate.toString(); }
 }

@@ -617,6 +617,66 @@ public abstract class MessagingConformanceKit extends BrokerKit {
             assertThat(dead.extension(DeadLetters.ERROR_MESSAGE)).isEqualTo("payment service down");
         }
 
+        /** docs/semantics.md: dlqposition in the driver's documented form; every timestamp in microseconds. */
+        @Test void deadLetterPositionAndTimesHaveTheDocumentedForm() {
+            Messaging bus = connect();
+            String t = topic("form");
+            Queue dlq = new Queue();
+            track(bus.subscribe(t + ".dlq", baseOptions(), d -> dlq.add(d)));
+            track(bus.subscribe(t, options(group("g")), d -> { throw new IllegalStateException("no"); }));
+            publish(bus, t, event("x").withKey("k"));
+            eventually().untilAsserted(() -> assertThat(dlq.size()).isEqualTo(1));
+            Message dead = dlq.list().get(0).message();
+            assertThat(dead.extension(DeadLetters.POSITION)).as("dlqposition on %s", fixture().name())
+                    .matches(fixture().positionFormat());
+            for (String name : List.of(DeadLetters.FIRST_FAILURE, DeadLetters.LAST_FAILURE)) {
+                String text = dead.extension(name);
+                assertThat(Instant.parse(text).getNano() % 1000).as("%s=%s has microsecond precision", name, text).isZero();
+                assertThat(text).as(name).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{1,6})?Z");
+            }
+            assertThat(dead.time().getNano() % 1000).as("time has microsecond precision").isZero();
+        }
+
+        /**
+         * A CloudEvent in structured content mode ({@code application/cloudevents+json}, the whole event in the
+         * body) written by a foreign producer is read with every attribute; a malformed one is dead-lettered
+         * with a reason that says what is wrong.
+         */
+        @Test void structuredModeCloudEventIsReadWithEveryAttribute() throws Exception {
+            var foreign = fixture().foreignPublisher();
+            assumeTrue(foreign.isPresent(), "fixture has no native publisher for foreign bytes");
+            Messaging bus = connect();
+            String t = topic("structured");
+            Queue dlq = new Queue();
+            Queue ok = new Queue();
+            track(bus.subscribe(t + ".dlq", baseOptions(), d -> dlq.add(d)));
+            track(bus.subscribe(t, options(group("g")), d -> ok.add(d)));
+            Map<String, String> structured = Map.of("content-type", "application/cloudevents+json; charset=utf-8");
+            String event = "{\"specversion\":\"1.0\",\"id\":\"ce-s-1\",\"source\":\"https://acme.example/orders\","
+                    + "\"type\":\"com.acme.OrderPlaced\",\"subject\":\"order/7\",\"time\":\"2026-12-01T10:15:30.123456+01:00\","
+                    + "\"dataschema\":\"https://acme.example/order.json\",\"datacontenttype\":\"application/json\","
+                    + "\"tenantid\":\"acme\",\"priority\":5,\"partitionkey\":\"order-7\",\"data\":{\"id\":7,\"lines\":[1,2]}}";
+            foreign.get().publish(t, "order-7", event.getBytes(StandardCharsets.UTF_8), structured);
+            foreign.get().publish(t, "order-8", "{\"specversion\":\"1.0\",\"source\":\"/s\",\"type\":\"t\"}"
+                    .getBytes(StandardCharsets.UTF_8), structured);
+            eventually().untilAsserted(() -> assertThat(ok.size()).isEqualTo(1));
+            eventually().untilAsserted(() -> assertThat(dlq.size()).isEqualTo(1));
+            Message m = ok.list().get(0).message();
+            assertThat(m.id()).isEqualTo("ce-s-1");
+            assertThat(m.source()).isEqualTo("https://acme.example/orders");
+            assertThat(m.type()).isEqualTo("com.acme.OrderPlaced");
+            assertThat(m.subject()).isEqualTo("order/7");
+            assertThat(m.time()).isEqualTo(Instant.parse("2026-12-01T09:15:30.123456Z"));
+            assertThat(m.dataSchema()).isEqualTo("https://acme.example/order.json");
+            assertThat(m.dataContentType()).isEqualTo("application/json");
+            assertThat(m.key()).isEqualTo("order-7");
+            assertThat(m.extensions()).containsEntry("tenantid", "acme").containsEntry("priority", "5");
+            assertThat(m.dataAsString()).isEqualTo("{\"id\":7,\"lines\":[1,2]}");
+            Message dead = dlq.list().get(0).message();
+            assertThat(dead.extension(DeadLetters.ERROR_MESSAGE)).contains("structured-mode")
+                    .contains("required attribute 'id' is missing").doesNotContain("ce_specversion");
+        }
+
         @Test void poisonMessageDoesNotBlockOtherKeys() {
             Messaging bus = connect();
             String t = topic("poison");
@@ -830,6 +890,13 @@ public abstract class MessagingConformanceKit extends BrokerKit {
 
     @Nested
     class Lifecycle {
+        /** Transport.brokerDescription(): {@code <product> <version>[ (<details>)]}, the version as the broker reports it. */
+        @Test void brokerDescriptionNamesProductAndVersion() {
+            String description = connect().brokerDescription();
+            assertThat(description).as("brokerDescription on %s", fixture().name())
+                    .matches(dev.omnibus.spi.Transport.BROKER_DESCRIPTION);
+        }
+
         @Test void closeWhileBusyLosesNothing() {
             assumeTrue(declares(Capability.CONSUMER_GROUPS), "needs CONSUMER_GROUPS");
             Messaging producer = connect();

@@ -36,8 +36,15 @@ public final class KafkaDriver implements MessagingDriver {
 
     @Override public List<CapabilityOffer> offers() { return OFFERS; }
 
+    /** Parses and validates the URL and every option (no network); the result connects. */
+    @Override
+    public PendingConnection configure(DriverConfig config) {
+        KafkaSettings settings = KafkaSettings.from(config);
+        return () -> KafkaTransport.connect(settings);
+    }
+
     @Override
     public Transport connect(DriverConfig config) {
-        return KafkaTransport.connect(KafkaSettings.from(config));
+        return configure(config).connect();
     }
 }

@@ -6,6 +6,8 @@ import dev.omnibus.StartFrom;
 import dev.omnibus.SubscribeOptions;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.core.message.Encoding;
+import io.cloudevents.jackson.JsonFormat;
 import io.cloudevents.kafka.CloudEventDeserializer;
 import io.cloudevents.kafka.CloudEventSerializer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -18,6 +20,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -37,13 +41,23 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The wire format is the CloudEvents Kafka binding (binary mode): proven in both directions with the
- * CloudEvents SDK's own {@code cloudevents-kafka} serializer and deserializer on plain Kafka clients.
+ * CloudEvents SDK's own {@code cloudevents-kafka} serializer and deserializer on plain Kafka clients. Omnibus
+ * also reads what the SDK writes in structured mode ({@code application/cloudevents+json}).
  */
 class CloudEventsInteropTest {
     static KafkaFixtures.Shared broker;
 
     @BeforeAll
     static void broker() { broker = KafkaFixtures.shared(); }
+
+    /** A plain Kafka producer with the CloudEvents SDK's serializer (binary mode unless {@code extra} says otherwise). */
+    private static KafkaProducer<String, CloudEvent> sdkProducer(Map<String, Object> extra) {
+        Map<String, Object> config = new java.util.HashMap<>(extra);
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, CloudEventSerializer.class.getName());
+        return new KafkaProducer<>(config);
+    }
 
     private static String topic(String name) { return name + "-" + UUID.randomUUID().toString().substring(0, 8); }
 
@@ -86,9 +100,11 @@ class CloudEventsInteropTest {
         assertThat(Message.fromCloudEvent(e)).isEqualTo(m);
     }
 
-    @Test
-    void omnibusReadsWhatTheCloudEventsSdkWrote() throws Exception {
-        String topic = topic("ce-in");
+    /** Both content modes of the Kafka binding: binary (ce_* headers) and structured (application/cloudevents+json). */
+    @ParameterizedTest
+    @EnumSource(value = Encoding.class, names = {"BINARY", "STRUCTURED"})
+    void omnibusReadsWhatTheCloudEventsSdkWrote(Encoding encoding) throws Exception {
+        String topic = topic("ce-in-" + encoding.name().toLowerCase());
         broker.createTopic(topic, 4);
         CloudEvent withKeyExtension = CloudEventBuilder.v1().withId("sdk-1").withSource(URI.create("urn:sdk:test"))
                 .withType("com.acme.Shipped").withSubject("parcel/1")
@@ -101,10 +117,8 @@ class CloudEventsInteropTest {
         List<Message> got = new CopyOnWriteArrayList<>();
         try (Messaging bus = Messaging.connect(broker.url())) {
             bus.subscribe(topic, SubscribeOptions.group("omnibus-reader").startFrom(StartFrom.EARLIEST), d -> got.add(d.message()));
-            try (KafkaProducer<String, CloudEvent> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, CloudEventSerializer.class.getName()))) {
+            try (KafkaProducer<String, CloudEvent> producer = sdkProducer(Map.of(CloudEventSerializer.ENCODING_CONFIG, encoding.name(),
+                    CloudEventSerializer.EVENT_FORMAT_CONFIG, JsonFormat.CONTENT_TYPE))) {
                 producer.send(new ProducerRecord<>(topic, "parcel-1", withKeyExtension)).get(30, TimeUnit.SECONDS);
                 producer.send(new ProducerRecord<>(topic, "parcel-2", keyOnlyOnTheRecord)).get(30, TimeUnit.SECONDS);
             }

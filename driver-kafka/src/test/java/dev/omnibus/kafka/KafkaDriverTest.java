@@ -188,4 +188,14 @@ class KafkaDriverTest {
             }
         }
     }
+
+    /** The release comes from the cluster's finalized metadata.version (Kafka does not expose its build version). */
+    @Test
+    void brokerDescriptionNamesTheKafkaReleaseAndCluster() {
+        try (Messaging bus = connect(Map.of())) {
+            assertThat(bus.brokerDescription())
+                    .matches("Kafka \\d+\\.\\d+ \\(metadata\\.version \\d+\\.\\d+-IV\\d+, cluster [\\w-]+, \\d+ brokers?\\)")
+                    .startsWith("Kafka 4.1 (metadata.version 4.1-IV1");
+        }
+    }
 }

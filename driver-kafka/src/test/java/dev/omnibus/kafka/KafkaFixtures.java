@@ -81,6 +81,8 @@ public final class KafkaFixtures {
      * broker lives until the JVM exits.
      */
     public static final class Shared extends ForwardingBrokerFixture {
+        /** docs/drivers/kafka.md: {@code <partition>@<offset>}. */
+        @Override public java.util.regex.Pattern positionFormat() { return java.util.regex.Pattern.compile("\\d+@\\d+"); }
         Shared(BrokerFixture delegate) { super(delegate); }
 
         @Override public void start() throws Exception { super.start(); awaitClientReady(); }

@@ -3,13 +3,16 @@ package dev.omnibus.kafka;
 import dev.omnibus.conformance.config.ListeningPort;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.HashMap;
 import java.util.Map;
 
+import static dev.omnibus.conformance.config.ConfigurationChecks.assertBadPortRejectedBeforeNetwork;
 import static dev.omnibus.conformance.config.ConfigurationChecks.assertRejectedBeforeNetwork;
+import static dev.omnibus.conformance.config.ConfigurationChecks.assertUnknownOptionRejectedBeforeNetwork;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -48,5 +51,15 @@ class KafkaOptionsTest {
     @CsvSource(delimiter = '|', value = {"kafka://|url", "kafka://,h:9092|url", "kafka://h:9092,|url"})
     void invalidUrlIsRefusedNamingIt(String url, String option) {
         assertRejectedBeforeNetwork(url, Map.of(), option, port);
+    }
+
+    @Test
+    void misspeltOptionIsRefusedBeforeAnyConnection() {
+        assertUnknownOptionRejectedBeforeNetwork("kafka://" + port.hostPort(), port);
+    }
+
+    @Test
+    void nonNumericPortIsRefusedNamingTheUrlAndThePort() {
+        assertBadPortRejectedBeforeNetwork("kafka", port);
     }
 }

@@ -36,13 +36,19 @@ public final class MemoryDriver implements MessagingDriver {
 
     @Override public List<CapabilityOffer> offers() { return OFFERS; }
 
+    /** Reads every option; the result creates or joins the named broker. */
     @Override
-    public Transport connect(DriverConfig config) {
+    public PendingConnection configure(DriverConfig config) {
         String name = config.authority().isEmpty() ? "default" : config.authority();
         long maxBytes = config.longOption("maxMessageBytes", 8L * 1024 * 1024, 1, Integer.MAX_VALUE);
         boolean perKeyOrdering = config.booleanOption("perKeyOrdering", true);
         Long retain = config.option("retainMessages").isPresent()
                 ? config.longOption("retainMessages", MemoryBroker.DEFAULT_RETAIN_MESSAGES, 0, Integer.MAX_VALUE) : null;
-        return new MemoryTransport(MemoryBroker.named(name, retain), maxBytes, perKeyOrdering);
+        return () -> new MemoryTransport(MemoryBroker.named(name, retain), maxBytes, perKeyOrdering);
+    }
+
+    @Override
+    public Transport connect(DriverConfig config) {
+        return configure(config).connect();
     }
 }

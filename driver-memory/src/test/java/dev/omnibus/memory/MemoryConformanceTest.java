@@ -4,6 +4,7 @@ import dev.omnibus.conformance.BrokerFixture;
 import dev.omnibus.conformance.MessagingConformanceKit;
 
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.UUID;
 
 /** The conformance kit against the in-memory driver. */
@@ -18,6 +19,7 @@ class MemoryConformanceTest extends MessagingConformanceKit {
             @Override public Optional<ForeignPublisher> foreignPublisher() {
                 return Optional.of((topic, key, payload, headers) -> MemoryBrokers.publishForeign(name, topic, key, payload, headers));
             }
+            @Override public Pattern positionFormat() { return Pattern.compile("[^@]+@\\d+"); } // topic@offset
             @Override public void close() { MemoryBrokers.reset(name); }
         };
     }

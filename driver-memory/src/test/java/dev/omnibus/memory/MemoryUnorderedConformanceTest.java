@@ -5,6 +5,7 @@ import dev.omnibus.conformance.MessagingConformanceKit;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.UUID;
 
 /**
@@ -23,6 +24,7 @@ class MemoryUnorderedConformanceTest extends MessagingConformanceKit {
             @Override public Optional<ForeignPublisher> foreignPublisher() {
                 return Optional.of((topic, key, payload, headers) -> MemoryBrokers.publishForeign(name, topic, key, payload, headers));
             }
+            @Override public Pattern positionFormat() { return Pattern.compile("[^@]+@\\d+"); } // topic@offset
             @Override public void close() { MemoryBrokers.reset(name); }
         };
     }

@@ -36,9 +36,15 @@ public class NatsDriver implements MessagingDriver {
 
     @Override public List<CapabilityOffer> offers() { return OFFERS; }
 
+    /** Parses and validates the URL and every option (no network); the result connects. */
+    @Override
+    public PendingConnection configure(DriverConfig config) {
+        NatsSettings settings = NatsSettings.read(config);
+        return () -> new NatsTransport(Connector.connect(config, settings), settings);
+    }
+
     @Override
     public Transport connect(DriverConfig config) {
-        NatsSettings settings = NatsSettings.read(config);
-        return new NatsTransport(Connector.connect(config, settings), settings);
+        return configure(config).connect();
     }
 }

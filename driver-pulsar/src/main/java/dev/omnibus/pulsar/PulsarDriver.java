@@ -39,8 +39,15 @@ public final class PulsarDriver implements MessagingDriver {
 
     @Override public List<CapabilityOffer> offers() { return OFFERS; }
 
+    /** Parses and validates the URL and every option (no network); the result connects. */
+    @Override
+    public PendingConnection configure(DriverConfig config) {
+        PulsarSettings settings = PulsarSettings.from(config);
+        return () -> PulsarTransport.connect(settings);
+    }
+
     @Override
     public Transport connect(DriverConfig config) {
-        return PulsarTransport.connect(PulsarSettings.from(config));
+        return configure(config).connect();
     }
 }

@@ -319,4 +319,14 @@ class PulsarDriverTest {
             sb.close();
         }
     }
+
+    /** The version comes from the broker's CONNECTED answer, so it is known even when the admin API is not reachable. */
+    @Test
+    void brokerDescriptionHasTheVersionEvenWithoutTheAdminApi() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) { closed = s.getLocalPort(); }
+        try (Messaging bus = connect(broker.url(), Map.of("adminUrl", "http://127.0.0.1:" + closed))) {
+            assertThat(bus.brokerDescription()).matches("Apache Pulsar \\d+\\.\\d+\\.\\d+\\S*").isEqualTo("Apache Pulsar 4.0.7");
+        }
+    }
 }

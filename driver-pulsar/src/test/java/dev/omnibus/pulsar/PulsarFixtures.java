@@ -68,6 +68,10 @@ final class PulsarFixtures {
         @Override public Optional<ForeignPublisher> foreignPublisher() {
             return Optional.of((topic, key, payload, headers) -> publishForeign(delegate(), topic, key, payload, headers));
         }
+        /** docs/drivers/pulsar.md: {@code <full topic>@<ledger>:<entry>:<partition>[:<batch index>]}. */
+        @Override public java.util.regex.Pattern positionFormat() {
+            return java.util.regex.Pattern.compile("persistent://[^@]+@\\d+:\\d+:-?\\d+(:\\d+)?");
+        }
         @Override public void close() { /* shared: closed at JVM exit */ }
     }
 

@@ -1,15 +1,23 @@
 package dev.omnibus.pulsar;
 
+import dev.omnibus.BrokerUnavailableException;
+import dev.omnibus.Messaging;
 import dev.omnibus.conformance.config.ListeningPort;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.HashMap;
 import java.util.Map;
 
+import static dev.omnibus.conformance.config.ConfigurationChecks.assertBadPortRejectedBeforeNetwork;
 import static dev.omnibus.conformance.config.ConfigurationChecks.assertRejectedBeforeNetwork;
+import static dev.omnibus.conformance.config.ConfigurationChecks.chain;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static dev.omnibus.conformance.config.ConfigurationChecks.assertUnknownOptionRejectedBeforeNetwork;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every option the Pulsar driver reads (docs/drivers/pulsar.md) and the pass-through keys of the client,
@@ -44,5 +52,28 @@ class PulsarOptionsTest {
             "pulsar://127.0.0.1:1/a/b/c|url path"})
     void invalidUrlIsRefusedNamingIt(String url, String option) {
         assertRejectedBeforeNetwork(url, Map.of(), option, port);
+    }
+
+    @Test
+    void misspeltOptionIsRefusedBeforeAnyConnection() {
+        assertUnknownOptionRejectedBeforeNetwork("pulsar://" + port.hostPort(), port);
+    }
+
+    @Test
+    void nonNumericPortIsRefusedNamingTheUrlAndThePort() {
+        assertBadPortRejectedBeforeNetwork("pulsar", port);
+    }
+
+    /** Broker down: the error names the address and the reason in plain words, no shaded Netty class names. */
+    @Test
+    void unreachableBrokerIsNamedWithoutShadedClassNames() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        Throwable t = catchThrowable(() -> Messaging.connect("pulsar://127.0.0.1:" + closed + "?connectTimeout=3s").close());
+        assertThat(t).isInstanceOf(BrokerUnavailableException.class)
+                .hasMessageContaining("127.0.0.1:" + closed).hasMessageContaining("connection refused");
+        assertThat(chain(t)).doesNotContain("org.apache.pulsar.shade").doesNotContain("io.netty");
     }
 }

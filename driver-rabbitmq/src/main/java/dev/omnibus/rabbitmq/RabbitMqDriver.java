@@ -37,11 +37,18 @@ public class RabbitMqDriver implements MessagingDriver {
 
     @Override public List<CapabilityOffer> offers() { return OFFERS; }
 
+    /** Parses and validates the URL and every option (no network); the result connects. */
+    @Override
+    public PendingConnection configure(DriverConfig config) {
+        RabbitSettings settings = RabbitSettings.read(config);
+        Connector connector = Connector.prepare(config, settings, tls());
+        ManagementApi management = ManagementApi.of(config, settings, tls());
+        return () -> new RabbitTransport(connector.connect(), settings, management);
+    }
+
     @Override
     public Transport connect(DriverConfig config) {
-        RabbitSettings settings = RabbitSettings.read(config);
-        return new RabbitTransport(Connector.connect(config, settings, tls()), settings,
-                ManagementApi.of(config, settings, tls()));
+        return configure(config).connect();
     }
 
     /** Whether connections use TLS. */

@@ -57,9 +57,10 @@ final class RabbitMqFixtures {
             ch.exchangeDeclare(topic, BuiltinExchangeType.TOPIC, true);
             ch.confirmSelect();
             Map<String, Object> h = new HashMap<>(headers);
+            Object contentType = h.remove("content-type"); // the AMQP content_type property, not a header
             if (key != null) h.put("cloudEvents:partitionkey", key);
-            ch.basicPublish(topic, Topology.routingKey(key), new AMQP.BasicProperties.Builder().headers(h).deliveryMode(2).build(),
-                    payload);
+            ch.basicPublish(topic, Topology.routingKey(key), new AMQP.BasicProperties.Builder().headers(h).deliveryMode(2)
+                    .contentType(contentType == null ? null : contentType.toString()).build(), payload);
             ch.waitForConfirmsOrDie(30_000);
         }
     }
@@ -76,6 +77,10 @@ final class RabbitMqFixtures {
         return new ForwardingBrokerFixture(delegate) {
             @Override public Optional<ForeignPublisher> foreignPublisher() {
                 return Optional.of((topic, key, payload, headers) -> publishForeign(this, topic, key, payload, headers));
+            }
+            /** docs/drivers/rabbitmq.md: {@code <group queue>@<delivery tag>}, the queue {@code topic|group[|i/n]}. */
+            @Override public java.util.regex.Pattern positionFormat() {
+                return java.util.regex.Pattern.compile("[^|@]+\\|[^|@]+(\\|\\d+/\\d+)?@\\d+");
             }
         };
     }

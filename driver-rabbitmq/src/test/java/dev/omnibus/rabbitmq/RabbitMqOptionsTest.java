@@ -3,13 +3,17 @@ package dev.omnibus.rabbitmq;
 import dev.omnibus.conformance.config.ListeningPort;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.HashMap;
 import java.util.Map;
 
+import static dev.omnibus.conformance.config.ConfigurationChecks.assertBadPortRejectedBeforeNetwork;
 import static dev.omnibus.conformance.config.ConfigurationChecks.assertRejectedBeforeNetwork;
+import static dev.omnibus.conformance.config.ConfigurationChecks.assertUnknownOptionRejectedBeforeNetwork;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every option the RabbitMQ driver reads (docs/drivers/rabbitmq.md), plain and with the {@code rabbitmq.}
@@ -44,5 +48,21 @@ class RabbitMqOptionsTest {
     @CsvSource(delimiter = '|', value = {"amqp://127.0.0.1:port/|url", "amqp://u:p%zz@127.0.0.1/|url"})
     void invalidUrlIsRefusedNamingIt(String url, String option) {
         assertRejectedBeforeNetwork(url, Map.of(), option, port);
+    }
+
+    @Test
+    void misspeltOptionIsRefusedBeforeAnyConnection() {
+        assertUnknownOptionRejectedBeforeNetwork("amqp://guest:guest@" + port.hostPort() + "/", port);
+    }
+
+    @Test
+    void nonNumericPortIsRefusedNamingTheUrlAndThePort() {
+        assertBadPortRejectedBeforeNetwork("amqp", port);
+    }
+
+    @Test
+    void malformedIpv6HostIsAConfigurationError() {
+        var e = assertRejectedBeforeNetwork("amqp://guest:guest@[::1:5672/", Map.of(), "url", port);
+        assertThat(e).hasMessageContaining("[::1:5672").hasMessageContaining("closing bracket").hasMessageNotContaining("guest:guest");
     }
 }

@@ -41,6 +41,28 @@ public final class ConfigurationChecks {
         return (ConfigurationException) t;
     }
 
+    /**
+     * A misspelt option ({@code conectTimeout}) on {@code url} (which names {@code port}, a broker that never
+     * answers) is refused as unknown, naming it and the supported keys, before the driver opens any connection:
+     * not after the connect timeout.
+     */
+    public static ConfigurationException assertUnknownOptionRejectedBeforeNetwork(String url, ListeningPort port) {
+        ConfigurationException e = assertRejectedBeforeNetwork(url, Map.of("conectTimeout", "30s"), "conectTimeout", port);
+        assertThat(e).hasMessageContaining("Unknown option").hasMessageContaining("Supported: [");
+        return e;
+    }
+
+    /**
+     * A URL whose port is not a number ({@code <scheme>://127.0.0.1:notaport}) is refused before any network
+     * call with a {@link ConfigurationException} naming the URL and the bad port.
+     */
+    public static ConfigurationException assertBadPortRejectedBeforeNetwork(String scheme, ListeningPort port) {
+        String url = scheme + "://127.0.0.1:notaport";
+        ConfigurationException e = assertRejectedBeforeNetwork(url, Map.of(), "url", port);
+        assertThat(e).hasMessageContaining(url).hasMessageContaining("'notaport'").hasMessageContaining("65535");
+        return e;
+    }
+
     /** Every {@code toString()} of {@code t}, its causes and suppressed exceptions, one per line. */
     public static String chain(Throwable t) {
         StringBuilder sb = new StringBuilder();

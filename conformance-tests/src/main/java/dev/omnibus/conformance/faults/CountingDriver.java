@@ -49,8 +49,18 @@ public final class CountingDriver implements MessagingDriver {
     @Override public String scheme() { return real.scheme(); }
 
     @Override
+    public PendingConnection configure(DriverConfig config) {
+        PendingConnection pending = real.configure(config);
+        if (pending instanceof DeferredConnection) return new DeferredConnection(this, config); // real reads options late
+        return () -> counting(pending.connect());
+    }
+
+    @Override
     public Transport connect(DriverConfig config) {
-        Transport t = real.connect(config);
+        return counting(real.connect(config));
+    }
+
+    private Transport counting(Transport t) {
         return new Transport() {
             @Override public Set<Capability> capabilities() { return t.capabilities(); }
             @Override public CompletableFuture<PublishReceipt> send(String topic, Message m) { return t.send(topic, m); }

@@ -3,6 +3,7 @@ package dev.omnibus.kafka.internal;
 import dev.omnibus.InvalidEnvelopeException;
 import dev.omnibus.InvalidMessageException;
 import dev.omnibus.Message;
+import dev.omnibus.internal.StructuredCloudEvents;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -24,7 +25,10 @@ import java.util.Map;
  * {@code datacontenttype} is the {@code content-type} header, the data is the record value, and the
  * {@code partitionkey} extension is the record key (and also its {@code ce_partitionkey} header, so CloudEvents
  * SDK readers see the extension). Reading, a record key without a {@code ce_partitionkey} header becomes the
- * {@code partitionkey}. Interop with {@code io.cloudevents:cloudevents-kafka} is proven by the driver's tests.
+ * {@code partitionkey}. A record without {@code ce_*} headers whose {@code content-type} is
+ * {@code application/cloudevents+json} is a structured-mode event and is read as one
+ * ({@link StructuredCloudEvents}, the record key standing in for a missing {@code partitionkey}).
+ * Interop with {@code io.cloudevents:cloudevents-kafka} (both modes) is proven by the driver's tests.
  */
 public final class CloudEventsBinaryMapping {
     static final String PREFIX = "ce_";
@@ -80,10 +84,11 @@ public final class CloudEventsBinaryMapping {
         }
         if (missing != null) {
             Header ct = headers.lastHeader(CONTENT_TYPE);
-            boolean structured = ct != null && text(ct).startsWith("application/cloudevents");
-            throw invalid(record, structured
-                    ? "CloudEvents structured mode (content-type " + text(ct) + ") is not read by Omnibus; publish in binary mode"
-                    : "Not a CloudEvents binary-mode record: required header(s) " + missing + " missing");
+            if (ct != null && StructuredCloudEvents.isStructured(text(ct))) {
+                return StructuredCloudEvents.decode(record.value(), key(record), headerMap(headers), "topic " + record.topic()
+                        + ", partition " + record.partition() + ", offset " + record.offset());
+            }
+            throw invalid(record, "Not a CloudEvents binary-mode record: required header(s) " + missing + " missing");
         }
         String spec = text(headers.lastHeader(SPECVERSION));
         if (!"1.0".equals(spec)) throw invalid(record, "Unsupported CloudEvents specversion '" + spec + "'; Omnibus reads 1.0");

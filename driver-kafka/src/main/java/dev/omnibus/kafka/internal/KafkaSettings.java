@@ -40,6 +40,8 @@ public record KafkaSettings(
         Map<String, Object> consumer,
         Map<String, Object> admin) {
 
+    /** Port of a bootstrap server given without one. */
+    static final int DEFAULT_PORT = 9092;
     /** Default broker-side record size limit given to the topics the driver creates (8 MiB). */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
     /** Room above {@code maxMessageBytes} for the request/batch framing the producer and fetcher add. */
@@ -50,10 +52,10 @@ public record KafkaSettings(
             "group.id", "auto.offset.reset", "enable.auto.commit");
 
     public static KafkaSettings from(DriverConfig config) {
-        String servers = config.authority();
-        if (servers.isBlank() || servers.startsWith(",") || servers.endsWith(",")) {
+        if (config.authority().isBlank()) {
             throw new ConfigurationException("url", config.redactedUrl(), "kafka://host:port[,host:port...]");
         }
+        String servers = String.join(",", config.hosts(DEFAULT_PORT).stream().map(Object::toString).toList());
         if (config.user() != null) {
             throw new ConfigurationException("Credentials in a kafka:// URL are not used: configure SASL with the "
                     + "pass-through keys kafka.security.protocol, kafka.sasl.mechanism and kafka.sasl.jaas.config");

@@ -94,7 +94,7 @@ public final class KafkaTransport implements Transport {
             int nodes = cluster.nodes().get(ms, TimeUnit.MILLISECONDS).size();
             String clusterId = cluster.clusterId().get(ms, TimeUnit.MILLISECONDS);
             try {
-                return new KafkaTransport(settings, admin, "Kafka cluster " + clusterId + " (" + nodes + " broker(s))");
+                return new KafkaTransport(settings, admin, KafkaVersion.describe(admin, clusterId, nodes, settings.connectTimeout()));
             } catch (KafkaException e) {
                 throw nativeConfigFailure("producer", settings, e);
             }

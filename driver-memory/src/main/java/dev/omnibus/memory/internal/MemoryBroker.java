@@ -2,6 +2,7 @@ package dev.omnibus.memory.internal;
 
 import dev.omnibus.InvalidEnvelopeException;
 import dev.omnibus.Message;
+import dev.omnibus.internal.StructuredCloudEvents;
 import dev.omnibus.Ordering;
 import dev.omnibus.Position;
 import dev.omnibus.StartFrom;
@@ -358,6 +359,10 @@ public final class MemoryBroker {
         @Override
         public Message message() {
             if (stored.message() == null) {
+                String where = "record at offset " + stored.offset() + " of '" + member.topic.name + "'";
+                if (StructuredCloudEvents.isStructured(stored.headers().get("content-type"))) {
+                    return StructuredCloudEvents.decode(stored.raw(), stored.key(), stored.headers(), where);
+                }
                 throw new InvalidEnvelopeException("Record at offset " + stored.offset() + " of '" + member.topic.name
                         + "' is not a CloudEvents envelope (foreign producer)", stored.raw(), stored.headers());
             }

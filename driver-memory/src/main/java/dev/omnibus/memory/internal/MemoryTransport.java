@@ -28,6 +28,8 @@ public final class MemoryTransport implements Transport {
     private static final Set<Capability> UNORDERED = EnumSet.of(Capability.CONSUMER_GROUPS,
             Capability.REPLAY, Capability.REQUEST_REPLY, Capability.ADMIN, Capability.LAG);
 
+    private static final String VERSION = readVersion();
+
     private final MemoryBroker broker;
     private final long maxMessageBytes;
     private final boolean perKeyOrdering;
@@ -106,7 +108,18 @@ public final class MemoryTransport implements Transport {
 
     @Override public long maxMessageBytes() { return maxMessageBytes; }
 
-    @Override public String brokerDescription() { return "Omnibus in-memory broker"; }
+    /** {@code Omnibus memory <driver version> (in-process)}: the broker is this driver. */
+    @Override public String brokerDescription() { return "Omnibus memory " + VERSION + " (in-process)"; }
+
+    private static String readVersion() {
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.InputStream in = MemoryTransport.class.getResourceAsStream("/dev/omnibus/memory/version.properties")) {
+            if (in != null) p.load(in);
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+        return p.getProperty("version", "unknown");
+    }
 
     @Override
     public void close() {

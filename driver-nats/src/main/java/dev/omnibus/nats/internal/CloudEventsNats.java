@@ -3,6 +3,7 @@ package dev.omnibus.nats.internal;
 import dev.omnibus.InvalidEnvelopeException;
 import dev.omnibus.InvalidMessageException;
 import dev.omnibus.Message;
+import dev.omnibus.internal.StructuredCloudEvents;
 import io.nats.client.impl.Headers;
 
 import java.io.ByteArrayOutputStream;
@@ -20,7 +21,9 @@ import java.util.Map;
  * mode (and the CloudEvents Go SDK) write it: every context attribute and extension is a {@code ce-<name>}
  * header, {@code datacontenttype} is the {@code content-type} header, the data is the message payload. Header
  * values are percent-encoded like the HTTP binding's (space, {@code "}, {@code %} and everything outside
- * printable ASCII as UTF-8 {@code %XX}), so any attribute value survives the NATS header syntax.
+ * printable ASCII as UTF-8 {@code %XX}), so any attribute value survives the NATS header syntax. Reading, a
+ * message with {@code content-type: application/cloudevents+json} is a structured-mode event
+ * ({@link StructuredCloudEvents}, the {@code ce-partitionkey} header standing in for a missing key).
  */
 public final class CloudEventsNats {
     static final String PREFIX = "ce-";
@@ -67,14 +70,15 @@ public final class CloudEventsNats {
     /** Decodes a message; throws {@link InvalidEnvelopeException} with the payload and headers when it is not a binary-mode CloudEvent. */
     public static Message decode(String subject, Headers headers, byte[] data, String where) {
         byte[] body = data == null ? new byte[0] : data;
+        String declared = first(headers, CONTENT_TYPE);
+        if (declared != null && StructuredCloudEvents.isStructured(declared)) {
+            return StructuredCloudEvents.decode(body, key(headers), headerMap(headers), "subject " + subject + ", " + where);
+        }
         List<String> missing = new ArrayList<>();
         for (String name : REQUIRED) if (first(headers, name) == null) missing.add(name);
         if (!missing.isEmpty()) {
-            String ct = first(headers, CONTENT_TYPE);
-            boolean structured = ct != null && ct.startsWith("application/cloudevents");
-            throw new InvalidEnvelopeException((structured
-                    ? "CloudEvents structured mode (content-type " + ct + ") is not read by Omnibus; publish in binary mode"
-                    : "Not a CloudEvents binary-mode NATS message: required header(s) " + missing + " missing")
+            throw new InvalidEnvelopeException("Not a CloudEvents NATS message: neither binary mode (required header(s) "
+                    + missing + " missing) nor structured mode (content-type " + StructuredCloudEvents.CONTENT_TYPE + ")"
                     + " (subject " + subject + ", " + where + ")", body, headerMap(headers));
         }
         String spec = first(headers, SPECVERSION);

@@ -4,7 +4,6 @@ import dev.omnibus.ConfigurationException;
 import dev.omnibus.spi.DriverConfig;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -58,22 +57,8 @@ public record NatsSettings(List<String> servers, Duration connectTimeout, Durati
 
     /** The server URLs for jnats from the URL's host list, without user info; {@code tls://} with {@code tls=true}. */
     static List<String> servers(DriverConfig c, boolean tls) {
-        String authority = c.authority().isBlank() ? "127.0.0.1:4222" : c.authority();
-        List<String> servers = new ArrayList<>();
-        for (String hostPort : authority.split(",")) {
-            String h = hostPort.trim();
-            int colon = h.lastIndexOf(':');
-            String host = colon < 0 ? h : h.substring(0, colon);
-            String port = colon < 0 ? "4222" : h.substring(colon + 1);
-            boolean valid = !host.isEmpty() && host.matches("[A-Za-z0-9._\\-\\[\\]:]+") && port.matches("\\d{1,5}")
-                    && Integer.parseInt(port) >= 1 && Integer.parseInt(port) <= 65535;
-            if (!valid) {
-                throw new ConfigurationException("url", c.redactedUrl(), "nats://[user:password@]host:port[,host:port...] with ports "
-                        + "from 1 to 65535 (bad entry '" + h + "')");
-            }
-            servers.add((tls ? "tls://" : "nats://") + host + ":" + port);
-        }
-        return List.copyOf(servers);
+        if (c.authority().isBlank()) return List.of((tls ? "tls://" : "nats://") + "127.0.0.1:4222");
+        return c.hosts(4222).stream().map(h -> (tls ? "tls://" : "nats://") + h).toList();
     }
 
     private static Duration positive(DriverConfig c, String key, Duration defaultValue) {

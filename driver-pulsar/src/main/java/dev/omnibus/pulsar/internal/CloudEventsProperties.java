@@ -3,6 +3,7 @@ package dev.omnibus.pulsar.internal;
 import dev.omnibus.InvalidEnvelopeException;
 import dev.omnibus.InvalidMessageException;
 import dev.omnibus.Message;
+import dev.omnibus.internal.StructuredCloudEvents;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -15,7 +16,9 @@ import java.util.Map;
  * Kafka protocol binding's names. Context attributes and extensions are message properties
  * {@code ce_<name>} (string values, {@code ce_time} in RFC 3339), {@code datacontenttype} is the
  * property {@code content-type}, the {@code partitionkey} extension is the Pulsar message key (not a
- * property), and the data is the message value, unchanged.
+ * property), and the data is the message value, unchanged. A message without {@code ce_specversion}
+ * whose {@code content-type} property is {@code application/cloudevents+json} is a structured-mode event
+ * (the whole event is the JSON value) and is read as one ({@link StructuredCloudEvents}).
  */
 public final class CloudEventsProperties {
     /** Prefix of every CloudEvents property. */
@@ -63,6 +66,9 @@ public final class CloudEventsProperties {
         String id = properties.get(PREFIX + "id");
         String source = properties.get(PREFIX + "source");
         String type = properties.get(PREFIX + "type");
+        if (specVersion == null && StructuredCloudEvents.isStructured(properties.get(CONTENT_TYPE))) {
+            return StructuredCloudEvents.decode(data, key, properties, where);
+        }
         if (id == null || source == null || type == null || specVersion == null) {
             throw invalid(where + " is not a CloudEvents envelope: missing property "
                     + (specVersion == null ? "ce_specversion" : id == null ? "ce_id" : source == null ? "ce_source" : "ce_type")

@@ -20,6 +20,28 @@ final class PulsarErrors {
         return c;
     }
 
+    /** A fully qualified class name with a colon after it, as Netty and the Pulsar client prefix their messages. */
+    private static final java.util.regex.Pattern CLASS_PREFIX =
+            java.util.regex.Pattern.compile("(?:[a-z_][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?::\\s*|$)");
+
+    /**
+     * Why the broker could not be reached, in plain words: the innermost cause's message without the
+     * (shaded) class names the client puts in front of it, e.g. {@code connection refused (Connection refused:
+     * /127.0.0.1:6650)} rather than {@code org.apache.pulsar.shade.io.netty...AnnotatedConnectException}.
+     */
+    static String plainReason(Throwable t) {
+        Throwable root = unwrap(t);
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        String kind = root instanceof java.net.ConnectException ? "connection refused"
+                : root instanceof java.net.UnknownHostException ? "unknown host"
+                : root instanceof java.net.NoRouteToHostException ? "no route to host"
+                : root instanceof java.util.concurrent.TimeoutException || root instanceof java.net.SocketTimeoutException
+                        ? "no answer in time" : null;
+        String message = root.getMessage() == null ? "" : CLASS_PREFIX.matcher(root.getMessage()).replaceAll("").trim();
+        if (kind == null) return message.isEmpty() ? root.getClass().getSimpleName() : message;
+        return message.isEmpty() ? kind : kind + " (" + message + ")";
+    }
+
     /** True when the broker said the tenant or namespace does not exist. */
     static boolean namespaceMissing(Throwable t) {
         Throwable c = unwrap(t);
@@ -54,7 +76,7 @@ final class PulsarErrors {
         if (c instanceof java.util.concurrent.TimeoutException || c instanceof PulsarClientException.TimeoutException
                 || c instanceof PulsarClientException.ConnectException || c instanceof PulsarClientException.LookupException) {
             return new BrokerUnavailableException("Could not open " + what + " on " + s.serviceUrl() + " within "
-                    + s.operationTimeout() + ": " + c.getMessage(), c);
+                    + s.operationTimeout() + ": " + plainReason(c), c);
         }
         return new OmnibusException("Could not open " + what + ": " + c.getMessage(), c);
     }

@@ -42,7 +42,8 @@ public record PulsarSettings(String serviceUrl, String adminUrl, String tenant, 
             throw new ConfigurationException("Pulsar URLs take no user info (" + config.redactedUrl() + "); configure "
                     + "authentication with the pass-through options pulsar.authPluginClassName and pulsar.authParams");
         }
-        String serviceUrl = "pulsar://" + withDefaultPorts(config.authority());
+        java.util.List<dev.omnibus.spi.HostAndPort> hosts = config.hosts(DEFAULT_PORT);
+        String serviceUrl = "pulsar://" + String.join(",", hosts.stream().map(Object::toString).toList());
         String pathTenant = null;
         String pathNamespace = null;
         String path = config.path();
@@ -56,9 +57,7 @@ public record PulsarSettings(String serviceUrl, String adminUrl, String tenant, 
         }
         String tenant = pick(config, "tenant", pathTenant, "public");
         String namespace = pick(config, "namespace", pathNamespace, "default");
-        String firstHost = config.authority().split(",")[0];
-        int colon = firstHost.lastIndexOf(':');
-        String host = colon > 0 ? firstHost.substring(0, colon) : firstHost;
+        String host = hosts.get(0).ipv6() ? "[" + hosts.get(0).host() + "]" : hosts.get(0).host();
         String adminUrl = config.option("adminUrl", "http://" + host + ":8080");
         if (!adminUrl.startsWith("http://") && !adminUrl.startsWith("https://")) {
             throw new ConfigurationException("adminUrl", adminUrl, "an http:// or https:// URL such as http://127.0.0.1:8080");
@@ -84,6 +83,25 @@ public record PulsarSettings(String serviceUrl, String adminUrl, String tenant, 
     /** {@code persistent://tenant/namespace/topic}. */
     public String fullTopic(String topic) { return "persistent://" + tenant + "/" + namespace + "/" + topic; }
 
+    /** Host of the first service URL address (IPv6 without brackets). */
+    public String firstHost() {
+        String first = serviceUrl.substring("pulsar://".length()).split(",")[0];
+        String host = first.substring(0, first.lastIndexOf(':'));
+        return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    /** Port of the first service URL address. */
+    public int firstPort() {
+        String first = serviceUrl.substring("pulsar://".length()).split(",")[0];
+        return Integer.parseInt(first.substring(first.lastIndexOf(':') + 1));
+    }
+
+    /** True when clients connect without TLS and without authentication (then a bare CONNECT is answered). */
+    boolean plainConnection() {
+        return !clientPassThrough.containsKey("authPluginClassName") && !clientPassThrough.containsKey("authentication")
+                && !"true".equalsIgnoreCase(String.valueOf(clientPassThrough.getOrDefault("useTls", "false")));
+    }
+
     /** {@code tenant/namespace}. */
     public String tenantNamespace() { return tenant + "/" + namespace; }
 
@@ -104,15 +122,6 @@ public record PulsarSettings(String serviceUrl, String adminUrl, String tenant, 
         Duration d = config.durationOption(key, defaultValue);
         if (d.isNegative() || d.isZero()) throw new ConfigurationException(key, d, "a positive duration such as 10s");
         return d;
-    }
-
-    private static String withDefaultPorts(String authority) {
-        StringBuilder sb = new StringBuilder();
-        for (String h : authority.split(",")) {
-            if (sb.length() > 0) sb.append(',');
-            sb.append(h.contains(":") ? h : h + ":" + DEFAULT_PORT);
-        }
-        return sb.toString();
     }
 
     private static String stripSlash(String url) { return url.endsWith("/") ? url.substring(0, url.length() - 1) : url; }

@@ -28,11 +28,6 @@ import org.apache.pulsar.client.impl.PulsarClientImpl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
@@ -97,7 +92,7 @@ public final class PulsarTransport implements Transport {
             checkPassThrough(client, s);
             long maxSize = probeConnection(client, s);
             probeNamespace(client, s);
-            return new PulsarTransport(s, client, maxSize, describeBroker(s));
+            return new PulsarTransport(s, client, maxSize, PulsarVersion.describe(s));
         } catch (RuntimeException e) {
             closeInBackground(client, s);
             throw e;
@@ -132,8 +127,9 @@ public final class PulsarTransport implements Transport {
             Thread.currentThread().interrupt();
             throw new BrokerUnavailableException("Interrupted while connecting to " + s.serviceUrl(), e);
         } catch (Exception e) {
-            throw new BrokerUnavailableException("Cannot connect to the Pulsar broker at " + s.serviceUrl() + ": "
-                    + PulsarErrors.unwrap(e).getMessage(), PulsarErrors.unwrap(e));
+            log.debug("Connecting to {} failed", s.serviceUrl(), e);
+            throw new BrokerUnavailableException("Cannot reach the Pulsar broker at " + s.serviceUrl() + ": "
+                    + PulsarErrors.plainReason(e) + ". Is it running and is the host:port right?", null);
         }
     }
 
@@ -149,24 +145,10 @@ public final class PulsarTransport implements Transport {
             throw new BrokerUnavailableException("Interrupted while connecting to " + s.serviceUrl(), e);
         } catch (Exception e) {
             if (PulsarErrors.namespaceMissing(e)) throw PulsarErrors.missingNamespace(s, e);
+            log.debug("Topic lookup on {} failed", s.serviceUrl(), e);
             throw new BrokerUnavailableException("Pulsar broker at " + s.serviceUrl() + " refused a topic lookup in "
-                    + s.tenantNamespace() + ": " + PulsarErrors.unwrap(e).getMessage(), PulsarErrors.unwrap(e));
+                    + s.tenantNamespace() + ": " + PulsarErrors.plainReason(e), null);
         }
-    }
-
-    /** "Apache Pulsar x.y.z" from the admin API when it answers quickly, else without version. */
-    private static String describeBroker(PulsarSettings s) {
-        try {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(s.adminUrl() + "/admin/v2/brokers/version"))
-                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 200 && r.body().length() < 100) return "Apache Pulsar " + r.body().replace("\"", "").trim();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            log.debug("Pulsar admin API at {} did not tell the broker version: {}", s.adminUrl(), e.toString());
-        }
-        return "Apache Pulsar";
     }
 
     @Override public Set<Capability> capabilities() { return CAPABILITIES; }

@@ -4,6 +4,7 @@ import com.rabbitmq.client.AMQP;
 import dev.omnibus.InvalidEnvelopeException;
 import dev.omnibus.InvalidMessageException;
 import dev.omnibus.Message;
+import dev.omnibus.internal.StructuredCloudEvents;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -118,6 +119,10 @@ public final class CloudEventsAmqp {
         String id = text(attribute(headers, "id"));
         String source = text(attribute(headers, "source"));
         String type = text(attribute(headers, "type"));
+        if (spec == null && StructuredCloudEvents.isStructured(p.getContentType())) {
+            return StructuredCloudEvents.decode(body, key(p), headersAsText(p), "AMQP message "
+                    + (p.getMessageId() == null ? "" : "'" + p.getMessageId() + "' ") + "(content-type " + p.getContentType() + ")");
+        }
         if (spec == null || id == null || source == null || type == null) {
             throw invalid("Not a CloudEvents message: missing application propert"
                     + (missing(spec, id, source, type)) + " (AMQP binary mode needs cloudEvents:specversion, id, source, type)",

@@ -8,6 +8,7 @@ import com.rabbitmq.client.ShutdownSignalException;
 import dev.omnibus.BrokerUnavailableException;
 import dev.omnibus.ConfigurationException;
 import dev.omnibus.spi.DriverConfig;
+import dev.omnibus.spi.HostAndPort;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -24,9 +25,29 @@ import java.util.concurrent.TimeoutException;
  * never the password.
  */
 public final class Connector {
-    private Connector() {}
+    private final ConnectionFactory f;
+    private final List<Address> addresses;
+    private final String where;
+    private final String name;
+    private final String user;
+    private final String vhost;
+    private final DriverConfig config;
+    private final RabbitSettings settings;
 
-    public static Connection connect(DriverConfig config, RabbitSettings settings, boolean tls) {
+    private Connector(ConnectionFactory f, List<Address> addresses, String where, String name, String user, String vhost,
+                      DriverConfig config, RabbitSettings settings) {
+        this.f = f;
+        this.addresses = addresses;
+        this.where = where;
+        this.name = name;
+        this.user = user;
+        this.vhost = vhost;
+        this.config = config;
+        this.settings = settings;
+    }
+
+    /** Builds the connection factory and the address list from the URL: no network, malformed hosts fail here. */
+    public static Connector prepare(DriverConfig config, RabbitSettings settings, boolean tls) {
         ConnectionFactory f = new ConnectionFactory();
         String user = config.user() == null ? "guest" : config.user();
         String vhost = config.path().isEmpty() ? "/" : config.path();
@@ -49,9 +70,14 @@ public final class Connector {
                 throw new ConfigurationException("TLS (amqps) could not be set up: " + e.getMessage(), e);
             }
         }
-        List<Address> addresses = addresses(config.authority(), tls ? 5671 : 5672);
+        List<Address> addresses = addresses(config, tls ? 5671 : 5672);
         String where = config.scheme() + "://" + config.authority() + "/" + (config.path().isEmpty() ? "" : config.path());
         String name = settings.nativeSettings().getOrDefault("connectionName", "omnibus");
+        return new Connector(f, addresses, where, name, user, vhost, config, settings);
+    }
+
+    /** Opens the connection; failures name the address, user or vhost at fault. */
+    public Connection connect() {
         try {
             return f.newConnection(addresses, name);
         } catch (AuthenticationFailureException e) {
@@ -107,23 +133,10 @@ public final class Connector {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
-    private static List<Address> addresses(String authority, int defaultPort) {
-        if (authority == null || authority.isBlank()) return List.of(new Address("localhost", defaultPort));
+    private static List<Address> addresses(DriverConfig config, int defaultPort) {
+        if (config.authority().isBlank()) return List.of(new Address("localhost", defaultPort));
         List<Address> out = new ArrayList<>();
-        for (String hostPort : authority.split(",")) {
-            String hp = hostPort.trim();
-            int colon = hp.lastIndexOf(':');
-            if (colon > 0 && !hp.endsWith("]")) {
-                String port = hp.substring(colon + 1);
-                try {
-                    out.add(new Address(hp.substring(0, colon), Integer.parseInt(port)));
-                } catch (NumberFormatException e) {
-                    throw new ConfigurationException("url", hp, "host:port with a numeric port, e.g. 127.0.0.1:5672");
-                }
-            } else {
-                out.add(new Address(hp, defaultPort));
-            }
-        }
+        for (HostAndPort h : config.hosts(defaultPort)) out.add(new Address(h.host(), h.port()));
         return out;
     }
 }

@@ -6,6 +6,7 @@ import dev.omnibus.samples.redis.internal.RedisSettings;
 import dev.omnibus.samples.redis.internal.RedisTransport;
 import dev.omnibus.spi.CapabilityOffer;
 import dev.omnibus.spi.DriverConfig;
+import dev.omnibus.spi.HostAndPort;
 import dev.omnibus.spi.MessagingDriver;
 import dev.omnibus.spi.Transport;
 
@@ -43,13 +44,16 @@ public final class RedisDriver implements MessagingDriver {
 
     @Override public List<CapabilityOffer> offers() { return OFFERS; }
 
+    /**
+     * Reads and validates the URL and every option, without touching the network: the core rejects
+     * unknown options right after this returns, and only then calls the returned connection.
+     */
     @Override
-    public Transport connect(DriverConfig config) {
+    public PendingConnection configure(DriverConfig config) {
         // 1. Where: host and port from the URL authority, the database from its path.
-        String authority = config.authority().isEmpty() ? "127.0.0.1:6379" : config.authority();
-        int colon = authority.lastIndexOf(':');
-        String host = colon < 0 ? authority : authority.substring(0, colon);
-        int port = colon < 0 ? 6379 : parse("port", authority.substring(colon + 1), 1, 65535);
+        List<HostAndPort> hosts = config.authority().isEmpty() ? List.of(new HostAndPort("127.0.0.1", 6379))
+                : config.hosts(6379);
+        if (hosts.size() > 1) throw new ConfigurationException("url", config.redactedUrl(), "one Redis host[:port]");
         int database = config.path().isEmpty() ? 0 : parse("database (URL path)", config.path(), 0, 15);
 
         // 2. Every option the driver supports, read through DriverConfig (typed, with clear errors).
@@ -57,13 +61,19 @@ public final class RedisDriver implements MessagingDriver {
         if (leaseTime.compareTo(Duration.ofMillis(500)) < 0) {
             throw new ConfigurationException("leaseTime", leaseTime, "at least 500ms (the reader renews it every third)");
         }
-        RedisSettings settings = new RedisSettings(host, port, database, config.user(), config.password(),
-                config.option("keyPrefix", "omnibus:"),
+        RedisSettings settings = new RedisSettings(hosts.get(0).host(), hosts.get(0).port(), database, config.user(),
+                config.password(), config.option("keyPrefix", "omnibus:"),
                 config.longOption("maxMessageBytes", 8L * 1024 * 1024, 1, 512L * 1024 * 1024),
                 config.longOption("maxLength", 0, 0, Long.MAX_VALUE), leaseTime);
 
-        // 3. Connect: fails with BrokerUnavailableException within the connect timeout.
-        return RedisTransport.connect(settings, config.redactedUrl());
+        // 3. Connect (later): fails with BrokerUnavailableException within the connect timeout.
+        String url = config.redactedUrl();
+        return () -> RedisTransport.connect(settings, url);
+    }
+
+    @Override
+    public Transport connect(DriverConfig config) {
+        return configure(config).connect();
     }
 
     private static int parse(String what, String text, int min, int max) {

@@ -66,6 +66,9 @@ final class RedisFixture implements BrokerFixture {
 
     @Override public Map<String, String> options() { return Map.of("keyPrefix", prefix); }
 
+    /** docs/writing-a-driver.md: {@code <topic>@<stream entry id>}. */
+    @Override public java.util.regex.Pattern positionFormat() { return java.util.regex.Pattern.compile("[^@]+@\\d+-\\d+"); }
+
     /** A foreign producer: XADD with plain fields (no {@code ce_} attributes) to the topic's stream. */
     @Override
     public Optional<ForeignPublisher> foreignPublisher() {

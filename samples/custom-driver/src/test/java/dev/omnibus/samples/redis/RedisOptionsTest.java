@@ -3,12 +3,15 @@ package dev.omnibus.samples.redis;
 import dev.omnibus.conformance.config.ListeningPort;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.Map;
 
+import static dev.omnibus.conformance.config.ConfigurationChecks.assertBadPortRejectedBeforeNetwork;
 import static dev.omnibus.conformance.config.ConfigurationChecks.assertRejectedBeforeNetwork;
+import static dev.omnibus.conformance.config.ConfigurationChecks.assertUnknownOptionRejectedBeforeNetwork;
 
 /** Every option the Redis sample driver reads, with an invalid value: refused naming it, before any connection. */
 class RedisOptionsTest {
@@ -30,5 +33,15 @@ class RedisOptionsTest {
             "redis://127.0.0.1:1/16|database", "redis://127.0.0.1:1/db|database"})
     void invalidUrlIsRefusedNamingThePart(String url, String part) {
         assertRejectedBeforeNetwork(url, Map.of(), part, port);
+    }
+
+    @Test
+    void misspeltOptionIsRefusedBeforeAnyConnection() {
+        assertUnknownOptionRejectedBeforeNetwork("redis://" + port.hostPort(), port);
+    }
+
+    @Test
+    void nonNumericPortIsRefusedNamingTheUrlAndThePort() {
+        assertBadPortRejectedBeforeNetwork("redis", port);
     }
 }

@@ -1,6 +1,7 @@
 package dev.omnibus.samples.redis.internal;
 
 import dev.omnibus.InvalidEnvelopeException;
+import dev.omnibus.internal.StructuredCloudEvents;
 import dev.omnibus.Message;
 
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,9 @@ import java.util.TreeMap;
  * the field {@code content-type}; the payload is the field {@code data} (raw bytes). The ordering key
  * travels as the {@code partitionkey} extension, i.e. the field {@code ce_partitionkey}.
  *
- * <p>An entry without {@code ce_specversion} (written by some other producer) is not an envelope:
+ * <p>An entry without {@code ce_specversion} whose {@code content-type} field is
+ * {@code application/cloudevents+json} holds a structured-mode event in {@code data}, read as one
+ * ({@link StructuredCloudEvents}). Any other entry without {@code ce_specversion} (written by some other producer) is not an envelope:
  * {@link #decode} throws {@link InvalidEnvelopeException}, and the core dead-letters it. Such a
  * producer may still give an ordering key in a plain {@code key} field.
  */
@@ -66,6 +69,9 @@ final class StreamFields {
 
     /** The message in {@code fields}; {@link InvalidEnvelopeException} when they are not an envelope. */
     static Message decode(Map<String, byte[]> fields, String where) {
+        if (fields.get(PREFIX + "specversion") == null && StructuredCloudEvents.isStructured(text(fields.get(CONTENT_TYPE)))) {
+            return StructuredCloudEvents.decode(fields.get(DATA), key(fields), textFields(fields), where);
+        }
         if (!"1.0".equals(text(fields.get(PREFIX + "specversion")))) {
             throw invalid(where + " is not a CloudEvents 1.0 envelope: field '" + PREFIX
                     + "specversion' is missing or not '1.0' (written by a foreign producer?)", fields);
@@ -96,9 +102,14 @@ final class StreamFields {
     }
 
     private static InvalidEnvelopeException invalid(String reason, Map<String, byte[]> fields) {
+        return new InvalidEnvelopeException(reason, fields.getOrDefault(DATA, new byte[0]), textFields(fields));
+    }
+
+    /** Every field but the data, as text: the headers of an {@link InvalidEnvelopeException}. */
+    private static Map<String, String> textFields(Map<String, byte[]> fields) {
         Map<String, String> headers = new TreeMap<>();
         fields.forEach((k, v) -> { if (!k.equals(DATA)) headers.put(k, text(v)); });
-        return new InvalidEnvelopeException(reason, fields.getOrDefault(DATA, new byte[0]), headers);
+        return headers;
     }
 
     private static void put(Map<byte[], byte[]> fields, String name, String value) {
