@@ -13,7 +13,7 @@ import static dev.omnibus.conformance.config.ConfigurationChecks.assertRejectedB
 /**
  * Every option the NATS driver reads (docs/drivers/nats.md), and the native {@code nats.*} settings, with an
  * invalid value: {@code connect} throws a ConfigurationException naming the option, before opening any
- * connection. An unknown {@code nats.*} key is refused the same way.
+ * connection. An unknown {@code nats.*} key, and a misspelt option, are refused the same way.
  */
 class NatsOptionsTest {
     static ListeningPort port;
@@ -28,7 +28,7 @@ class NatsOptionsTest {
             "maxDeliver|0", "maxDeliver|-2", "maxDeliver|many", "maxDeliver|1000001", "replicas|0", "replicas|6", "replicas|three",
             "storage|disk", "maxAge|forever", "createStreams|maybe", "maxMessageBytes|-1", "maxMessageBytes|67108865",
             "tls|perhaps", "nats.pingInterval|0s", "nats.pingInterval|often", "nats.maxPingsOut|0", "nats.maxPingsOut|101",
-            "nats.reconnectWait|x", "nats.reconnectBufferSize|-1", "nats.noSuchSetting|1",
+            "nats.reconnectWait|x", "nats.reconnectBufferSize|-1", "nats.noSuchSetting|1", "noSuchOption|1", "maxDelivr|5",
             "closeTimeout|1 week", "requestTimeout|-1",
     })
     void invalidValueIsRefusedNamingTheOptionBeforeAnyConnection(String option, String value) {
