@@ -45,6 +45,7 @@ class NatsClusterFaultTest extends BrokerKit {
     @Test
     void streamLeaderKilledMidStreamLosesNoAcknowledgedMessage() throws Exception {
         NatsProcessCluster cluster = (NatsProcessCluster) fixture();
+        awaitR3Placement(cluster);
         Map<String, String> r3 = Map.of("replicas", "3", "publishTimeout", "5s", "nats.reconnectWait", "250ms");
         Messaging consumer = connect(r3);
         Messaging producer = connect(r3);
@@ -101,6 +102,20 @@ class NatsClusterFaultTest extends BrokerKit {
                 victim, newLeader, electionSeconds, rejoinSeconds, verdict);
         assertThat(verdict.lost()).as("lost, %s", verdict).isZero();
         assertThat(verdict.acknowledged()).as("acknowledged, %s", verdict).isGreaterThan(1000);
+    }
+
+    /** The metadata leader is elected before every peer is known: R3 placement fails until then ("no suitable peers"). */
+    private void awaitR3Placement(NatsProcessCluster cluster) throws Exception {
+        try (Connection probe = Nats.connect(new Options.Builder().servers(java.util.Arrays.stream(cluster.url().substring("nats://".length())
+                .split(",")).map(s -> "nats://" + s).toArray(String[]::new)).build())) {
+            String name = "placement_probe_" + System.nanoTime();
+            eventually().ignoreExceptions().until(() -> {
+                probe.jetStreamManagement().addStream(io.nats.client.api.StreamConfiguration.builder().name(name)
+                        .subjects(name).replicas(3).build());
+                return true;
+            });
+            probe.jetStreamManagement().deleteStream(name);
+        }
     }
 
     private static StreamInfo streamInfo(Connection admin, String topic) throws Exception {

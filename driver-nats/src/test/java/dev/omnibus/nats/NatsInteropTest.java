@@ -136,4 +136,29 @@ class NatsInteropTest {
         assertThat(bus.brokerDescription()).matches("NATS 2\\.\\d+\\.\\d+ \\(JetStream, storage=file, replicas=1\\)");
         assertThat(bus.maxMessageBytes()).isEqualTo(8L * 1024 * 1024);
     }
+
+    @Test
+    void structuredModeEventFromPlainJnatsIsRead() throws Exception {
+        String topic = topic();
+        AtomicReference<Delivery> got = new AtomicReference<>();
+        java.util.concurrent.ConcurrentLinkedQueue<Delivery> dead = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        Subscription dlq = bus.subscribe(topic + ".dlq", SubscribeOptions.defaults().ordering(Ordering.NONE), dead::add);
+        Subscription s = bus.subscribe(topic, SubscribeOptions.group("structured").ordering(Ordering.NONE), got::set);
+        try {
+            String event = "{\"specversion\":\"1.0\",\"id\":\"ce-s-1\",\"source\":\"/orders\",\"type\":\"com.acme.OrderPlaced\","
+                    + "\"time\":\"2026-12-01T10:15:30.123456+01:00\",\"tenantid\":\"acme\",\"data\":{\"id\":7}}";
+            NatsFixtures.publishForeign(fixture, topic, "order-7", event.getBytes(StandardCharsets.UTF_8),
+                    java.util.Map.of("content-type", "application/cloudevents+json; charset=utf-8"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> got.get() != null || !dead.isEmpty());
+            assertThat(dead).as("dead letters: %s", dead.stream().map(d -> d.message().extensions()).toList()).isEmpty();
+            Message m = got.get().message();
+            assertThat(m.id()).isEqualTo("ce-s-1");
+            assertThat(m.key()).isEqualTo("order-7");
+            assertThat(m.extension("tenantid")).isEqualTo("acme");
+            assertThat(m.dataAsString()).isEqualTo("{\"id\":7}");
+        } finally {
+            s.close(Duration.ofSeconds(2));
+            dlq.close(Duration.ofSeconds(2));
+        }
+    }
 }

@@ -22,7 +22,8 @@ import java.util.Map;
  * header, {@code datacontenttype} is the {@code content-type} header, the data is the message payload. Header
  * values are percent-encoded like the HTTP binding's (space, {@code "}, {@code %} and everything outside
  * printable ASCII as UTF-8 {@code %XX}), so any attribute value survives the NATS header syntax. Reading, a
- * message with {@code content-type: application/cloudevents+json} is a structured-mode event
+ * message without {@code ce-specversion} and with {@code content-type: application/cloudevents+json} is a
+ * structured-mode event
  * ({@link StructuredCloudEvents}, the {@code ce-partitionkey} header standing in for a missing key).
  */
 public final class CloudEventsNats {
@@ -71,7 +72,8 @@ public final class CloudEventsNats {
     public static Message decode(String subject, Headers headers, byte[] data, String where) {
         byte[] body = data == null ? new byte[0] : data;
         String declared = first(headers, CONTENT_TYPE);
-        if (declared != null && StructuredCloudEvents.isStructured(declared)) {
+        // binary mode is told by its ce-specversion header (a dead letter of a structured event keeps that content type)
+        if (first(headers, SPECVERSION) == null && declared != null && StructuredCloudEvents.isStructured(declared)) {
             return StructuredCloudEvents.decode(body, key(headers), headerMap(headers), "subject " + subject + ", " + where);
         }
         List<String> missing = new ArrayList<>();
