@@ -42,7 +42,7 @@ class BomVersionsTest {
         assertThat(bom).as("the BOM's version properties").isNotEmpty();
         bom.forEach((key, version) -> assertThat(version).as("%s in bom/pom.xml vs the root pom.xml", key).isEqualTo(parent.get(key)));
         for (String needed : new String[] {"jackson.version", "cloudevents.version", "resilience4j.version", "slf4j.version",
-                "kafka.version", "pulsar.version", "amqp-client.version"}) {
+                "kafka.version", "pulsar.version", "amqp-client.version", "jnats.version"}) {
             assertThat(bom).as("the BOM manages %s", needed).containsKey(needed);
         }
     }

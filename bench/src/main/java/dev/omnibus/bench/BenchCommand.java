@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
                 "Shipped workloads: 1kb-max-rate, 1kb-fixed-rate, 100b-many-keys (or a YAML file)."})
 public final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--broker", required = true, description = "kafka, pulsar, rabbitmq or memory")
+    @Option(names = "--broker", required = true, description = "kafka, pulsar, rabbitmq, nats or memory")
     String broker;
 
     @Option(names = "--workload", defaultValue = "1kb-fixed-rate", description = "shipped workload name or YAML file (default: ${DEFAULT-VALUE})")

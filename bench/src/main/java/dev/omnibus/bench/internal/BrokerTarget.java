@@ -16,14 +16,15 @@ import java.util.UUID;
  */
 public final class BrokerTarget implements AutoCloseable {
     /** Brokers the harness knows. */
-    public static final List<String> BROKERS = List.of("memory", "kafka", "pulsar", "rabbitmq");
+    public static final List<String> BROKERS = List.of("memory", "kafka", "pulsar", "rabbitmq", "nats");
     /** Brokers with a native client implemented in this build. */
-    public static final List<String> IMPLEMENTED = List.of("memory", "kafka", "pulsar", "rabbitmq");
+    public static final List<String> IMPLEMENTED = List.of("memory", "kafka", "pulsar", "rabbitmq", "nats");
 
     private static final Map<String, String> FIXTURES = Map.of(
             "kafka", "dev.omnibus.conformance.fixtures.KafkaProcessBroker",
             "pulsar", "dev.omnibus.conformance.fixtures.PulsarProcessBroker",
-            "rabbitmq", "dev.omnibus.conformance.fixtures.RabbitMqProcessBroker");
+            "rabbitmq", "dev.omnibus.conformance.fixtures.RabbitMqProcessBroker",
+            "nats", "dev.omnibus.conformance.fixtures.NatsProcessBroker");
 
     private final String broker;
     private final String url;
@@ -77,6 +78,7 @@ public final class BrokerTarget implements AutoCloseable {
             case "kafka" -> new KafkaNativeClient(URI.create(url).getAuthority());
             case "pulsar" -> new PulsarNativeClient(url);
             case "rabbitmq" -> new RabbitMqNativeClient(url);
+            case "nats" -> new NatsNativeClient(url);
             default -> throw new IllegalStateException("no native client for " + broker);
         };
     }

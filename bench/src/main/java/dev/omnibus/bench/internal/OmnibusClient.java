@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * The Omnibus side, the same for every broker: {@link Messaging#publish} and
- * {@link Messaging#subscribe} with a group, per-key ordering and {@code concurrency} workers. One
+ * {@link Messaging#subscribe} with a group, per-key ordering (where the driver declares it) and {@code concurrency} workers. One
  * {@link Messaging} connection per producer and one per consumer, like the native side's clients.
  * Instrumented ({@code bench --instrumented}), every connection has both observation modules.
  */
@@ -67,8 +67,11 @@ final class OmnibusClient implements BenchClient {
     @Override
     public AutoCloseable subscribe(String topic, String group, int concurrency, int maxInFlight, Sink sink) {
         Messaging m = connect();
-        Subscription s = m.subscribe(topic, SubscribeOptions.group(group).concurrency(concurrency).maxInFlight(maxInFlight)
-                        .retry(RetryPolicy.none()).noDeadLetter(),
+        SubscribeOptions options = SubscribeOptions.group(group).concurrency(concurrency).maxInFlight(maxInFlight)
+                .retry(RetryPolicy.none()).noDeadLetter();
+        // a driver without PER_KEY_ORDERING (NATS) refuses the per-key default: its workers take any message
+        if (!m.capabilities().contains(dev.omnibus.Capability.PER_KEY_ORDERING)) options = options.ordering(dev.omnibus.Ordering.NONE);
+        Subscription s = m.subscribe(topic, options,
                 d -> sink.received(d.key(), d.message().dataBuffer().getLong(0)));
         return s::close;
     }

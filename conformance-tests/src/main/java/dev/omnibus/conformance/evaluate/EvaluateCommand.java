@@ -47,7 +47,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "URL", description = "Broker URL, e.g. kafka://127.0.0.1:9092")
     String url;
 
-    @Option(names = "--local", paramLabel = "BROKER", description = "Start a local broker process: kafka, pulsar, rabbitmq or memory")
+    @Option(names = "--local", paramLabel = "BROKER", description = "Start a local broker process: kafka, pulsar, rabbitmq, nats or memory")
     String local;
 
     @Option(names = {"-o", "--option"}, paramLabel = "KEY=VALUE", description = "Connection option (repeatable)")

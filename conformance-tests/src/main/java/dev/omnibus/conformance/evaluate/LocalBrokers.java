@@ -13,7 +13,8 @@ final class LocalBrokers {
     static final Map<String, String> FIXTURES = Map.of(
             "kafka", "dev.omnibus.conformance.fixtures.KafkaProcessBroker",
             "pulsar", "dev.omnibus.conformance.fixtures.PulsarProcessBroker",
-            "rabbitmq", "dev.omnibus.conformance.fixtures.RabbitMqProcessBroker");
+            "rabbitmq", "dev.omnibus.conformance.fixtures.RabbitMqProcessBroker",
+            "nats", "dev.omnibus.conformance.fixtures.NatsProcessBroker");
 
     private LocalBrokers() {}
 
@@ -43,7 +44,7 @@ final class LocalBrokers {
         if (name.equals("memory")) return memory();
         String className = FIXTURES.get(name);
         if (className == null) {
-            throw new IllegalArgumentException("Unknown local broker '" + name + "'; choose one of [kafka, pulsar, rabbitmq, memory]");
+            throw new IllegalArgumentException("Unknown local broker '" + name + "'; choose one of [kafka, pulsar, rabbitmq, nats, memory]");
         }
         try {
             Class<?> type = Class.forName(className);

@@ -1,7 +1,9 @@
 package dev.omnibus.conformance.faults;
 
+import dev.omnibus.Capability;
 import dev.omnibus.Messaging;
 import dev.omnibus.MessagingConfig;
+import dev.omnibus.Ordering;
 import dev.omnibus.SubscribeOptions;
 
 import java.io.BufferedReader;
@@ -37,11 +39,19 @@ public final class CrashingConsumer {
             b.option(kv[0], kv[1]);
         }
         CountingDriver driver = new CountingDriver(url.substring(0, url.indexOf(':'))).afterAck(id -> say("ACKED " + id));
-        Messaging bus = Messaging.connect(b.driver(driver).build());
-        bus.subscribe(args[2], SubscribeOptions.group(args[3]), d -> {
-            say("RECEIVED " + d.id());
-            if (crashBeforeAck) Runtime.getRuntime().halt(3);
-        });
+        try {
+            Messaging bus = Messaging.connect(b.driver(driver).build());
+            // like the kit's baseOptions(): per-key ordering only where the driver declares it
+            SubscribeOptions options = SubscribeOptions.group(args[3]);
+            if (!bus.capabilities().contains(Capability.PER_KEY_ORDERING)) options = options.ordering(Ordering.NONE);
+            bus.subscribe(args[2], options, d -> {
+                say("RECEIVED " + d.id());
+                if (crashBeforeAck) Runtime.getRuntime().halt(3);
+            });
+        } catch (RuntimeException e) {
+            say("FAILED " + e); // a client's non-daemon threads must not keep a consumer that never subscribed alive
+            Runtime.getRuntime().halt(2);
+        }
         say("SUBSCRIBED");
         if (!crashBeforeAck) {
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

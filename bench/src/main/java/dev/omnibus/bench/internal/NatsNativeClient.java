@@ -1,0 +1,147 @@
+package dev.omnibus.bench.internal;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.PullSubscribeOptions;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.impl.Headers;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+
+/**
+ * The native NATS side with jnats, set up as the Omnibus NATS driver runs: a file-storage stream per topic
+ * whose one subject is the topic, a durable pull consumer per group with explicit acks (30 s ack wait), one
+ * asynchronous JetStream publish per message completed by its publish acknowledgement, and one puller thread
+ * per consumer fetching at most {@code maxInFlight} unacknowledged messages. The key travels in one
+ * {@code key} header; no CloudEvents headers.
+ */
+final class NatsNativeClient implements BenchClient {
+    private static final Duration FETCH_WAIT = Duration.ofMillis(500);
+
+    private final String url;
+    private final List<Connection> connections = new ArrayList<>();
+    private final List<KeyedWorkers> workers = new ArrayList<>();
+
+    NatsNativeClient(String url) { this.url = url; }
+
+    @Override public String kind() { return "native"; }
+
+    @Override public String description() {
+        return "jnats: JetStream publishAsync + PubAck, file stream, durable pull consumer (fetch), explicit ack";
+    }
+
+    private synchronized Connection connect() throws Exception {
+        Connection c = Nats.connect(new Options.Builder().server(url).connectionName("omnibus-bench-native").build());
+        connections.add(c);
+        return c;
+    }
+
+    private static String stream(String topic) { return topic.replace('.', '_'); }
+
+    /** The stream, plus the group's durable consumer so that nothing published before the consumer starts is missed. */
+    @Override
+    public void createTopic(String topic, int partitions) throws Exception {
+        Connection c = connect();
+        c.jetStreamManagement().addStream(StreamConfiguration.builder().name(stream(topic)).subjects(topic)
+                .storageType(StorageType.File).build());
+        c.jetStreamManagement().addOrUpdateConsumer(stream(topic), ConsumerConfiguration.builder()
+                .durable(stream(LegRunner.groupFor(topic))).filterSubject(topic).ackPolicy(AckPolicy.Explicit)
+                .ackWait(Duration.ofSeconds(30)).deliverPolicy(DeliverPolicy.All).build());
+    }
+
+    @Override
+    public Publisher publisher(String topic) throws Exception {
+        JetStream js = connect().jetStream();
+        return new Publisher() {
+            @Override
+            public void send(String key, byte[] payload, Ack ack) {
+                Headers h = new Headers();
+                if (key != null) h.put("key", key);
+                try {
+                    js.publishAsync(topic, h, payload).whenComplete((pa, error) -> ack.done(error));
+                } catch (RuntimeException e) {
+                    ack.done(e);
+                }
+            }
+
+            @Override public void close() {}
+        };
+    }
+
+    @Override
+    public AutoCloseable subscribe(String topic, String group, int concurrency, int maxInFlight, Sink sink) throws Exception {
+        Connection c = connect();
+        JetStreamSubscription sub = c.jetStream().subscribe(null,
+                PullSubscribeOptions.builder().stream(stream(topic)).durable(stream(group)).bind(true).build());
+        KeyedWorkers pool = concurrency > 1 ? new KeyedWorkers(concurrency, "bench-nats-worker") : null;
+        if (pool != null) synchronized (this) { workers.add(pool); }
+        Semaphore room = new Semaphore(maxInFlight);
+        Thread puller = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                int free = room.drainPermits();
+                if (free == 0) {
+                    try {
+                        room.acquire();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    free = 1 + room.drainPermits();
+                }
+                List<io.nats.client.Message> batch;
+                try {
+                    batch = sub.fetch(Math.min(free, 256), FETCH_WAIT);
+                } catch (RuntimeException e) {
+                    room.release(free);
+                    if (!c.getStatus().equals(Connection.Status.CONNECTED)) return;
+                    continue;
+                }
+                room.release(free - batch.size());
+                for (io.nats.client.Message m : batch) {
+                    String key = m.getHeaders() == null ? null : m.getHeaders().getFirst("key");
+                    Runnable handle = () -> {
+                        sink.received(key, ByteBuffer.wrap(m.getData()).getLong(0));
+                        try {
+                            m.ack();
+                        } catch (RuntimeException e) {
+                            // connection closing at the end of the leg
+                        }
+                        room.release();
+                    };
+                    if (pool == null) handle.run(); else pool.submit(key, handle);
+                }
+            }
+        }, "bench-nats-puller");
+        puller.setDaemon(true);
+        puller.start();
+        return () -> {
+            puller.interrupt();
+            puller.join(2_000);
+            if (pool != null) pool.close();
+        };
+    }
+
+    @Override
+    public synchronized void close() {
+        for (KeyedWorkers w : workers) w.close();
+        for (Connection c : connections) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // end of leg
+            }
+        }
+        connections.clear();
+        workers.clear();
+    }
+}
