@@ -72,7 +72,7 @@ public final class DefaultMessaging implements Messaging {
     private final ObservedSender sender;
 
     private DefaultMessaging(String scheme, Transport transport, Duration closeTimeout, Duration requestTimeout,
-                             Observers observers, ConnectionUrl url) {
+                             Observers observers, DriverConfig driverConfig) {
         this.scheme = scheme;
         this.transport = transport;
         this.sender = new ObservedSender(transport, observers);
@@ -82,14 +82,9 @@ public final class DefaultMessaging implements Messaging {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("omnibus-timer"));
         this.callbacks = Executors.newCachedThreadPool(new NamedThreadFactory("omnibus-callback"));
         this.requests = new RequestReplyClient(transport, sender, "omnibus.replies." + Ids.newId(), scheduler, callbacks);
-        String first = url.authority().split(",")[0];
-        int colon = first.lastIndexOf(':');
-        int port = -1;
-        if (colon > 0 && !first.endsWith("]")) {
-            try { port = Integer.parseInt(first.substring(colon + 1)); } catch (NumberFormatException ignored) { /* no port */ }
-        }
-        String host = colon > 0 && port >= 0 ? first.substring(0, colon) : first;
-        sender.client(new ObservedClient(system(scheme), transport.brokerDescription(), host.isEmpty() ? null : host, port, this));
+        dev.omnibus.spi.HostAndPort first = firstHost(driverConfig);
+        sender.client(new ObservedClient(system(scheme), transport.brokerDescription(), first == null ? null : first.host(),
+                first == null ? -1 : first.port(), this));
         if (observers != null) observers.connected(sender.client());
     }
 
@@ -120,7 +115,16 @@ public final class DefaultMessaging implements Messaging {
         }
         log.info("Connected to {} ({}) with capabilities {}", driverConfig.redactedUrl(), transport.brokerDescription(),
                 new TreeSet<>(transport.capabilities()));
-        return new DefaultMessaging(driver.scheme(), transport, closeTimeout, requestTimeout, Observers.of(config), url);
+        return new DefaultMessaging(driver.scheme(), transport, closeTimeout, requestTimeout, Observers.of(config), driverConfig);
+    }
+
+    /** The first broker address of the URL (port -1 when it has none), or {@code null} (memory://, a bare name). */
+    private static dev.omnibus.spi.HostAndPort firstHost(DriverConfig config) {
+        try {
+            return config.authority().isEmpty() ? null : config.hosts(-1).get(0);
+        } catch (ConfigurationException notAHostList) {
+            return null;
+        }
     }
 
     /** {@code messaging.system} of the OpenTelemetry messaging conventions for a URL scheme. */

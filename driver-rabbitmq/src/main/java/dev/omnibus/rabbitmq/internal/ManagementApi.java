@@ -43,9 +43,8 @@ public final class ManagementApi {
     public static ManagementApi of(DriverConfig config, RabbitSettings settings, boolean tls) {
         String base = settings.managementUrl();
         if (base == null) {
-            String first = config.authority().split(",")[0];
-            int colon = first.lastIndexOf(':');
-            String host = colon > 0 && !first.endsWith("]") ? first.substring(0, colon) : first;
+            dev.omnibus.spi.HostAndPort first = config.hosts(tls ? 5671 : 5672).get(0);
+            String host = first.ipv6() ? "[" + first.host() + "]" : first.host();
             base = (tls ? "https://" : "http://") + host + (tls ? ":15671" : ":15672");
         }
         return new ManagementApi(base, config.user() == null ? "guest" : config.user(),

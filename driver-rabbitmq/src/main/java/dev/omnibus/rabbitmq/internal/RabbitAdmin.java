@@ -7,8 +7,6 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Topics are the vhost's durable topic exchanges (except {@code amq.*}); a topic's groups are read
@@ -17,7 +15,6 @@ import java.util.regex.Pattern;
  * {@code shards} setting), a topic's exchange, stream and every group's queues.
  */
 final class RabbitAdmin implements TransportAdmin {
-    private static final Pattern SHARD = Pattern.compile("(.*)\\|\\d+/\\d+");
 
     /** The AMQP side: runs deletions on the transport's admin channel. */
     interface Amqp {
@@ -53,29 +50,20 @@ final class RabbitAdmin implements TransportAdmin {
     @Override
     public Set<String> groups(String topic) {
         Set<String> out = new TreeSet<>();
-        for (String queue : queuesOf(topic)) {
-            String rest = queue.substring(topic.length() + 1);
-            if (queue.equals(Topology.stream(topic))) continue;
-            Matcher m = SHARD.matcher(rest);
-            out.add(m.matches() ? m.group(1) : rest);
-        }
+        for (Topology.GroupQueue q : groupQueuesOf(topic).values()) out.add(q.group());
         return out;
     }
 
     @Override
     public void deleteGroup(String topic, String group) {
         Set<String> queues = new LinkedHashSet<>(Topology.groupQueues(topic, group, settings.shards()));
-        for (String queue : queuesOf(topic)) {
-            String rest = queue.substring(topic.length() + 1);
-            Matcher m = SHARD.matcher(rest);
-            if ((m.matches() ? m.group(1) : rest).equals(group)) queues.add(queue);
-        }
+        groupQueuesOf(topic).forEach((name, q) -> { if (q.group().equals(group)) queues.add(name); });
         queues.forEach(amqp::deleteQueue);
     }
 
     @Override
     public void deleteTopic(String topic) {
-        Set<String> queues = queuesOf(topic);
+        Set<String> queues = groupQueuesOf(topic).keySet();
         forgetTopic.accept(topic);
         queues.forEach(amqp::deleteQueue);
         amqp.deleteQueue(Topology.stream(topic));
@@ -89,24 +77,19 @@ final class RabbitAdmin implements TransportAdmin {
      */
     dev.omnibus.ConsumerLag lag(String topic, String group) {
         java.util.Map<String, Long> byShard = new java.util.TreeMap<>();
-        for (JsonNode q : management.list("queues", "name,messages")) {
-            String name = q.path("name").asText();
-            if (!name.startsWith(topic + "|")) continue;
-            String rest = name.substring(topic.length() + 1);
-            Matcher m = SHARD.matcher(rest);
-            if (!(m.matches() ? m.group(1) : rest).equals(group)) continue;
-            String shard = m.matches() ? rest.substring(m.group(1).length() + 1, rest.indexOf('/', m.group(1).length())) : "0";
-            byShard.put(shard, q.path("messages").asLong(0));
+        for (JsonNode q : management.list("queues", "name,durable,messages")) {
+            Topology.GroupQueue gq = Topology.parseGroupQueue(topic, q.path("name").asText());
+            if (gq != null && gq.group().equals(group)) byShard.put(gq.shard(), q.path("messages").asLong(0));
         }
         return dev.omnibus.ConsumerLag.of(topic, group, byShard);
     }
 
-    /** Durable queues named {@code <topic>|...}. */
-    private Set<String> queuesOf(String topic) {
-        Set<String> out = new TreeSet<>();
+    /** The durable group queues of {@code topic}, by name. */
+    private java.util.Map<String, Topology.GroupQueue> groupQueuesOf(String topic) {
+        java.util.Map<String, Topology.GroupQueue> out = new java.util.TreeMap<>();
         for (JsonNode q : management.list("queues", "name,durable")) {
-            String name = q.path("name").asText();
-            if (q.path("durable").asBoolean() && name.startsWith(topic + "|")) out.add(name);
+            Topology.GroupQueue gq = Topology.parseGroupQueue(topic, q.path("name").asText());
+            if (q.path("durable").asBoolean() && gq != null) out.put(q.path("name").asText(), gq);
         }
         return out;
     }

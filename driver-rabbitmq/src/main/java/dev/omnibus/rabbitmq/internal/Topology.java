@@ -56,6 +56,23 @@ public final class Topology {
         return names;
     }
 
+    /** A group queue's group and shard as {@link #groupQueues} named it; shard "0" for a one-shard group. */
+    public record GroupQueue(String group, String shard) {}
+
+    private static final java.util.regex.Pattern SHARD = java.util.regex.Pattern.compile("(.*)\\|(\\d+)/\\d+");
+
+    /**
+     * Reads a queue name back: the group queue of {@code topic} it is, or {@code null} (another topic, the
+     * stream). A one-shard group whose own name ends in {@code |<digits>/<digits>} reads as a shard of a
+     * shorter name: the naming scheme cannot tell them apart.
+     */
+    public static GroupQueue parseGroupQueue(String topic, String queue) {
+        if (!queue.startsWith(topic + "|") || queue.equals(stream(topic))) return null;
+        String rest = queue.substring(topic.length() + 1);
+        java.util.regex.Matcher m = SHARD.matcher(rest);
+        return m.matches() ? new GroupQueue(m.group(1), m.group(2)) : new GroupQueue(rest, "0");
+    }
+
     /** The binding keys of shard {@code shard} of {@code shards}. */
     public static List<String> bindingKeys(int shard, int shards) {
         if (shards == 1) return List.of(ALL);
