@@ -52,7 +52,11 @@ class PulsarDurabilityTest {
 
         Set<String> received = ConcurrentHashMap.newKeySet();
         try (Messaging after = connect(broker)) {
-            after.subscribe(topic, SubscribeOptions.group(group).ordering(Ordering.NONE), d -> received.add(d.id()));
+            // a standalone broker restarted after SIGKILL may take longer than operationTimeout to own a new topic
+            // (the subscription's dead-letter topic) again: subscribing is retried until it answers, within a bound
+            await().atMost(Duration.ofSeconds(120)).ignoreException(dev.omnibus.BrokerUnavailableException.class)
+                    .until(() -> after.subscribe(topic, SubscribeOptions.group(group).ordering(Ordering.NONE),
+                            d -> received.add(d.id())) != null);
             await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(received).containsAll(sent));
         }
     }
