@@ -17,8 +17,23 @@ public enum Capability {
     REPLAY,
     /** Acknowledged messages survive a broker restart. */
     DURABLE,
-    /** The broker itself can hold a message back for a delay before redelivery. */
+    /**
+     * The broker itself holds a failed message back for a delay and then delivers it again to the same
+     * group, with its attempt history ({@link SubscribeOptions#redelivery}); a consumer crash during the
+     * delay neither loses it nor resets its attempt count. Non-blocking: later messages of the same key
+     * may overtake it, so it is usable with {@link Ordering#NONE}.
+     */
     DELAYED_REDELIVERY,
+    /**
+     * {@link #DELAYED_REDELIVERY} that also holds the key: with {@link Ordering#PER_KEY} no later message of
+     * the same key is handed to any consumer of the group before the delayed one, across consumer restarts.
+     */
+    ORDERED_DELAYED_REDELIVERY,
+    /**
+     * {@link PublishOptions#deliverAt}: the broker holds a published message until it is due, durably
+     * (a broker or consumer restart neither loses it nor delivers it early).
+     */
+    SCHEDULED_DELIVERY,
     /** The broker drops duplicate publishes of the same producer sequence. */
     BROKER_DEDUPLICATION,
     /** request/respond with correlation and reply addresses. */

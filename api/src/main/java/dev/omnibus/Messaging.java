@@ -41,6 +41,13 @@ public interface Messaging extends AutoCloseable {
     CompletableFuture<PublishReceipt> publish(String topic, Message message);
 
     /**
+     * Publishes a message with {@code options}, e.g. {@link PublishOptions#deliverAt} (needs
+     * {@link Capability#SCHEDULED_DELIVERY}; fails fast with {@link UnsupportedCapabilityException}
+     * otherwise). The future completes once the broker durably holds the message.
+     */
+    CompletableFuture<PublishReceipt> publish(String topic, Message message, PublishOptions options);
+
+    /**
      * Subscribes {@code handler} to {@code topic}. Returns once the subscription is established:
      * messages published after it returns are received. Fails fast with
      * {@link UnsupportedCapabilityException} when the options need a capability the driver lacks.

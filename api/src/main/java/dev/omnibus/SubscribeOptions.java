@@ -30,6 +30,7 @@ public final class SubscribeOptions {
     private final String deadLetterTopic;
     private final boolean deadLetterEnabled;
     private final IdempotencyStore idempotency;
+    private RedeliverySchedule redelivery;
     private java.util.Set<Capability> required = java.util.Set.of();
 
     private SubscribeOptions(String group, StartFrom startFrom, Ordering ordering, int concurrency, int maxInFlight,
@@ -118,6 +119,25 @@ public final class SubscribeOptions {
                 deadLetterEnabled, store));
     }
 
+    /**
+     * After the in-process attempts of {@link #retry} are exhausted, hand the message back to the broker
+     * to be delivered again after each of {@code delays} (each time with the retry policy's attempts
+     * again), then dead-letter it. Needs {@link Capability#DELAYED_REDELIVERY} ({@link Ordering#NONE}) or
+     * {@link Capability#ORDERED_DELAYED_REDELIVERY} ({@link Ordering#PER_KEY}); subscribe fails fast otherwise.
+     */
+    public SubscribeOptions redelivery(Duration... delays) { return redelivery(RedeliverySchedule.of(delays)); }
+
+    /** {@link #redelivery(Duration...)} with any schedule, e.g. {@link RedeliverySchedule#exponential}. */
+    public SubscribeOptions redelivery(RedeliverySchedule schedule) {
+        SubscribeOptions copy = keep(new SubscribeOptions(group, startFrom, ordering, concurrency, maxInFlight, retry,
+                deadLetterTopic, deadLetterEnabled, idempotency));
+        copy.redelivery = Objects.requireNonNull(schedule, "redelivery");
+        return copy;
+    }
+
+    /** The redelivery schedule, or {@code null} for in-process retries only (the default). */
+    public RedeliverySchedule redelivery() { return redelivery; }
+
     public String group() { return group; }
     public StartFrom startFrom() { return startFrom; }
     public Ordering ordering() { return ordering; }
@@ -145,11 +165,13 @@ public final class SubscribeOptions {
         all.addAll(required);
         all.addAll(java.util.List.of(capabilities));
         copy.required = java.util.Set.copyOf(all);
+        copy.redelivery = redelivery;
         return copy;
     }
 
     private SubscribeOptions keep(SubscribeOptions copy) {
         copy.required = required;
+        copy.redelivery = redelivery;
         return copy;
     }
 
@@ -161,6 +183,7 @@ public final class SubscribeOptions {
         return "SubscribeOptions{group=" + group + ", startFrom=" + startFrom + ", ordering=" + ordering
                 + ", concurrency=" + concurrency + ", maxInFlight=" + maxInFlight + ", retry=" + retry
                 + ", deadLetter=" + (deadLetterEnabled ? (deadLetterTopic == null ? "<topic>.dlq" : deadLetterTopic) : "off")
-                + ", idempotency=" + (idempotency == null ? "none" : idempotency.getClass().getSimpleName()) + "}";
+                + ", idempotency=" + (idempotency == null ? "none" : idempotency.getClass().getSimpleName())
+                + (redelivery == null ? "" : ", " + redelivery) + "}";
     }
 }

@@ -16,6 +16,7 @@ import dev.omnibus.Messaging;
 import dev.omnibus.MessagingAdmin;
 import dev.omnibus.MessagingConfig;
 import dev.omnibus.Ordering;
+import dev.omnibus.PublishOptions;
 import dev.omnibus.PublishReceipt;
 import dev.omnibus.RequestHandler;
 import dev.omnibus.RequestReply;
@@ -33,6 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -164,6 +166,27 @@ public final class DefaultMessaging implements Messaging {
     }
 
     @Override
+    public CompletableFuture<PublishReceipt> publish(String topic, Message message, PublishOptions options) {
+        if (options == null || !options.isScheduled()) return publish(topic, message);
+        if (closed) return CompletableFuture.failedFuture(new ClosedException("Messaging"));
+        try {
+            checkTopic(topic);
+            if (message == null) throw new IllegalArgumentException("message must not be null");
+            require(EnumSet.of(Capability.SCHEDULED_DELIVERY), "publish(" + topic + ", " + options + ")");
+            Instant now = Instant.now();
+            Instant due = options.dueTime(now);
+            Duration max = transport.maxScheduleDelay();
+            if (Duration.between(now, due).compareTo(max) > 0) {
+                throw new ConfigurationException("deliverAt", due, "a time at most " + max + " from now (the "
+                        + scheme + " driver's longest delay)");
+            }
+            return sender.send(topic, message, PublishKind.PUBLISH, null, false, due);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
     public Subscription subscribe(String topic, SubscribeOptions options, MessageHandler handler) {
         checkTopic(topic);
         if (options == null || handler == null) throw new IllegalArgumentException("options and handler must not be null");
@@ -262,6 +285,9 @@ public final class DefaultMessaging implements Messaging {
         if (options.group() != null) needed.add(Capability.CONSUMER_GROUPS);
         if (options.startFrom() == StartFrom.EARLIEST) needed.add(Capability.REPLAY);
         if (options.ordering() == Ordering.PER_KEY) needed.add(Capability.PER_KEY_ORDERING);
+        if (options.redelivery() != null) {
+            needed.add(options.ordering() == Ordering.PER_KEY ? Capability.ORDERED_DELAYED_REDELIVERY : Capability.DELAYED_REDELIVERY);
+        }
         return needed;
     }
 

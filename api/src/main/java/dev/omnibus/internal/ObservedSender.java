@@ -52,11 +52,17 @@ final class ObservedSender {
 
     /** As {@link #send}, through {@link Transport#sendReply} for replies. */
     CompletableFuture<PublishReceipt> send(String topic, Message message, PublishKind kind, Delivery cause, boolean reply) {
+        return send(topic, message, kind, cause, reply, null);
+    }
+
+    /** As {@link #send}; a non-null {@code due} goes through {@link Transport#sendAt} (scheduled delivery). */
+    CompletableFuture<PublishReceipt> send(String topic, Message message, PublishKind kind, Delivery cause, boolean reply,
+                                           java.time.Instant due) {
         Delivery handled = cause != null ? cause : CURRENT.get();
         if (handled != null && (kind == PublishKind.PUBLISH || kind == PublishKind.REQUEST || kind == PublishKind.REPLY)) {
             message = Lineage.inherit(message, handled.message());
         }
-        if (observers == null) return reply ? transport.sendReply(topic, message) : transport.send(topic, message);
+        if (observers == null) return transmit(topic, message, reply, due);
         PublishObservation o = observers.publish(new PublishContext(client, topic, message, kind, handled));
         Map<String, String> extensions = o.extensions();
         if (!extensions.isEmpty()) {
@@ -66,7 +72,7 @@ final class ObservedSender {
         }
         CompletableFuture<PublishReceipt> f;
         try {
-            f = reply ? transport.sendReply(topic, message) : transport.send(topic, message);
+            f = transmit(topic, message, reply, due);
         } catch (RuntimeException e) {
             o.failed(e);
             throw e;
@@ -75,5 +81,10 @@ final class ObservedSender {
             if (error == null) o.completed(receipt); else o.failed(error);
         });
         return f;
+    }
+
+    private CompletableFuture<PublishReceipt> transmit(String topic, Message message, boolean reply, java.time.Instant due) {
+        if (due != null) return transport.sendAt(topic, message, due);
+        return reply ? transport.sendReply(topic, message) : transport.send(topic, message);
     }
 }

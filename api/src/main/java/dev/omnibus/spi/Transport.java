@@ -27,6 +27,24 @@ public interface Transport extends AutoCloseable {
     CompletableFuture<PublishReceipt> send(String topic, Message message);
 
     /**
+     * Publishes one message that the broker holds until {@code due} and then delivers to every
+     * subscription of {@code topic}, for a transport that declares {@link Capability#SCHEDULED_DELIVERY}
+     * (the core never calls this otherwise). Durable like {@link #send}: the future completes when the
+     * broker holds the message so that neither a broker nor a consumer restart loses it or delivers it
+     * early. A {@code due} in the past delivers at once. The core checks {@code due} against
+     * {@link #maxScheduleDelay()} before calling.
+     */
+    default CompletableFuture<PublishReceipt> sendAt(String topic, Message message, java.time.Instant due) {
+        throw new UnsupportedOperationException("this transport does not declare " + Capability.SCHEDULED_DELIVERY);
+    }
+
+    /**
+     * The longest delay {@link #sendAt} and {@link Inbound#redeliverAfter} accept (from now), for a
+     * transport that declares {@link Capability#SCHEDULED_DELIVERY} or {@link Capability#DELAYED_REDELIVERY}.
+     */
+    default java.time.Duration maxScheduleDelay() { return java.time.Duration.ZERO; }
+
+    /**
      * Starts delivering messages of {@code topic} to {@code sink}. Returns only once the subscription
      * is established: a message whose send completes after this returns is delivered.
      *
