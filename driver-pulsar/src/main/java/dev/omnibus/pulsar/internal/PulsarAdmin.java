@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 /**
  * Topics and durable subscriptions of the configured namespace through Pulsar's admin REST API at
  * {@code adminUrl} (v2, persistent topics). Broker-internal topics ({@code __...}) and the driver's
- * connection probe are not listed; partitions are listed under their topic's name.
+ * connection probe are not listed, nor the groups' redelivery topics ({@link PulsarTransport#redeliveryTopic},
+ * deleted with their group or topic); partitions are listed under their topic's name.
  */
 final class PulsarAdmin implements TransportAdmin {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,7 +51,8 @@ final class PulsarAdmin implements TransportAdmin {
                 String name = n.asText();
                 if (!name.startsWith(prefix)) continue;
                 String topic = PARTITION.matcher(name.substring(prefix.length())).replaceFirst("");
-                if (!topic.startsWith("__") && !topic.equals(PulsarTransport.PROBE_TOPIC)) out.add(topic);
+                if (!topic.startsWith("__") && !topic.equals(PulsarTransport.PROBE_TOPIC)
+                        && !topic.endsWith(PulsarTransport.REDELIVERY_SUFFIX)) out.add(topic);
             }
         }
         return out;
@@ -97,11 +99,21 @@ final class PulsarAdmin implements TransportAdmin {
                     + "' while consumers are connected to it (" + r.body() + "): close those subscriptions first");
         }
         expect(r, "deleting subscription '" + group + "' of topic '" + topic + "'");
+        deleteRedeliveryTopic(topic, group);
+    }
+
+    /** The group's delayed redeliveries go with it (404 when it never had any). */
+    private void deleteRedeliveryTopic(String topic, String group) {
+        String retry = PulsarTransport.redeliveryTopic(topic, group);
+        forgetTopic.accept(retry);
+        expect(send("DELETE", topicPath(retry) + "?force=true", "deleting topic '" + retry + "'"),
+                "deleting topic '" + retry + "'");
     }
 
     @Override
     public void deleteTopic(String topic) {
         forgetTopic.accept(topic); // close our producer first, or it would re-create the topic on reconnect
+        for (String group : groups(topic)) deleteRedeliveryTopic(topic, group);
         HttpResponse<String> r = send("DELETE", topicPath(topic) + "?force=true", "deleting topic '" + topic + "'");
         expect(r, "deleting topic '" + topic + "'");
     }

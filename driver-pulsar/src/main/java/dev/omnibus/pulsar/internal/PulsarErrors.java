@@ -97,6 +97,11 @@ final class PulsarErrors {
                     + s.memoryLimitBytes() + " bytes are waiting for broker confirmation (raise memoryLimitBytes or "
                     + "wait for earlier publishes)", c);
         }
+        if (String.valueOf(c.getMessage()).contains("max allowed delivery delay")) {
+            return new PublishException("Publish to '" + s.fullTopic(topic) + "' refused by the broker: the delay exceeds "
+                    + "its delayedDeliveryMaxDelayInMillis (" + c.getMessage() + "); set the driver option maxScheduleDelay "
+                    + "(now " + s.maxScheduleDelay() + ") to that limit so such publishes fail before sending", c);
+        }
         if (c instanceof PulsarClientException.AlreadyClosedException) {
             return new PublishException("Publish to '" + s.fullTopic(topic) + "' failed: the Pulsar producer is closed", c);
         }

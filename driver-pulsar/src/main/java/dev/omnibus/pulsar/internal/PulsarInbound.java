@@ -4,6 +4,8 @@ import dev.omnibus.Message;
 import dev.omnibus.Position;
 import dev.omnibus.spi.Inbound;
 
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -55,6 +57,26 @@ final class PulsarInbound implements Inbound {
     @Override public void ack() { if (settled.compareAndSet(false, true)) receiver.acked(this); }
 
     @Override public void nack() { if (settled.compareAndSet(false, true)) receiver.nacked(this); }
+
+    /**
+     * Publishes {@code message} to the group's redelivery topic with Pulsar's {@code deliverAt} = now +
+     * {@code delay} (the group's consumers read that topic too); once the broker has acknowledged that
+     * publish, acknowledges this message. A failed publish fails the future and leaves this inbound
+     * unsettled. Only for a group with {@link dev.omnibus.Ordering#NONE}.
+     */
+    @Override
+    public CompletableFuture<Void> redeliverAfter(Message message, Duration delay) {
+        var redeliverer = receiver.redeliverer();
+        if (redeliverer == null) {
+            throw new UnsupportedOperationException("delayed redelivery on Pulsar needs a group with Ordering.NONE; "
+                    + "this subscription is group-less or ordered per key (ORDERED_DELAYED_REDELIVERY is not offered)");
+        }
+        if (settled.get()) {
+            return CompletableFuture.failedFuture(new IllegalStateException(this + " is already settled"));
+        }
+        long due = System.currentTimeMillis() + Math.max(0, delay.toMillis());
+        return redeliverer.apply(message, due).thenAccept(receipt -> ack());
+    }
 
     @Override public String toString() { return "PulsarInbound{" + position() + ", key=" + key() + "}"; }
 }

@@ -39,6 +39,14 @@ import java.util.concurrent.TimeUnit;
  *
  * <p><b>Ordering.NONE.</b> Messages are handed as they come; a nack is Pulsar's
  * {@code negativeAcknowledge} (redelivered after {@code nackRedeliveryDelay}, to any consumer of the group).
+ * A group's consumer also reads the group's redelivery topic ({@link PulsarTransport#redeliveryTopic});
+ * {@link PulsarInbound#redeliverAfter} publishes there with a due time, then acks the original.
+ *
+ * <p><b>Not before due.</b> A message with Pulsar's {@code deliver_at_time} (a scheduled publish or a
+ * delayed redelivery) that arrives before that time by this process's clock (the broker releases due
+ * messages up to {@code delayedDeliveryTickTimeMillis} early unless {@code isDelayedDeliveryDeliverAtTimeStrict},
+ * and at once where delayed delivery is off) is held here, unacknowledged and counted against
+ * {@code maxInFlight}, and handed over when due.
  */
 final class PulsarReceiver implements TransportSubscription {
     private static final Logger log = LoggerFactory.getLogger(PulsarReceiver.class);
@@ -52,6 +60,11 @@ final class PulsarReceiver implements TransportSubscription {
     private final Duration redeliveryDelay;
     private final Duration closeTimeout;
     private final Runnable onClose;
+    /** Publishes to the group's redelivery topic with a due time (epoch millis); null when not offered. */
+    private final java.util.function.BiFunction<dev.omnibus.Message, Long, java.util.concurrent.CompletableFuture<dev.omnibus.PublishReceipt>> redeliverer;
+    private final java.util.concurrent.atomic.AtomicBoolean warnedEarly = new java.util.concurrent.atomic.AtomicBoolean();
+    /** How early (ms) the broker released a scheduled message at most, for diagnostics and tests. */
+    private final java.util.concurrent.atomic.AtomicLong maxEarlyMillis = new java.util.concurrent.atomic.AtomicLong();
 
     private final Object lock = new Object();
     private final Map<String, ArrayDeque<Message<byte[]>>> waiting = new HashMap<>();
@@ -63,7 +76,9 @@ final class PulsarReceiver implements TransportSubscription {
     private boolean closed;
 
     PulsarReceiver(String topic, java.util.function.Consumer<Inbound> sink, boolean perKey, int maxInFlight,
-                   ScheduledExecutorService scheduler, Duration redeliveryDelay, Duration closeTimeout, Runnable onClose) {
+                   ScheduledExecutorService scheduler, Duration redeliveryDelay, Duration closeTimeout,
+                   java.util.function.BiFunction<dev.omnibus.Message, Long, java.util.concurrent.CompletableFuture<dev.omnibus.PublishReceipt>> redeliverer,
+                   Runnable onClose) {
         this.topic = topic;
         this.sink = sink;
         this.perKey = perKey;
@@ -72,6 +87,12 @@ final class PulsarReceiver implements TransportSubscription {
         this.redeliveryDelay = redeliveryDelay;
         this.closeTimeout = closeTimeout;
         this.onClose = onClose;
+        this.redeliverer = redeliverer;
+    }
+
+    /** The redelivery publisher of this group, or {@code null} (group-less, or ordered per key). */
+    java.util.function.BiFunction<dev.omnibus.Message, Long, java.util.concurrent.CompletableFuture<dev.omnibus.PublishReceipt>> redeliverer() {
+        return redeliverer;
     }
 
     /** The consumer's connection state (true before it is attached). */
@@ -90,6 +111,11 @@ final class PulsarReceiver implements TransportSubscription {
 
     /** The consumer's MessageListener: called on the client's listener thread, in order. */
     void onMessage(Message<byte[]> message) {
+        long early = deliverAt(message) - System.currentTimeMillis();
+        if (early > 0) {
+            holdUntilDue(message, early);
+            return;
+        }
         Message<byte[]> handOver;
         boolean pauseNow = false;
         synchronized (lock) {
@@ -108,6 +134,61 @@ final class PulsarReceiver implements TransportSubscription {
         if (pauseNow) pauseConsumer();
         if (handOver != null) deliver(new PulsarInbound(this, handOver, 0));
     }
+
+    /** Pulsar's {@code deliver_at_time} of the message (epoch millis), 0 when it has none. */
+    static long deliverAt(Message<?> message) {
+        Message<?> m = message instanceof org.apache.pulsar.client.impl.TopicMessageImpl<?> t ? t.getMessage() : message;
+        return m instanceof org.apache.pulsar.client.impl.MessageImpl<?> i ? i.getDeliverAtTime() : 0;
+    }
+
+    /**
+     * The broker released a message before its due time: keep it (unacknowledged, counted as held, so
+     * a flood of them pauses the consumer) and admit it once due.
+     */
+    private void holdUntilDue(Message<byte[]> message, long earlyMillis) {
+        boolean pauseNow = false;
+        synchronized (lock) {
+            if (!receiving || closed) return; // stays unacknowledged: the broker redelivers it
+            held++;
+            if (held >= maxInFlight && !paused) {
+                paused = true;
+                pauseNow = true;
+            }
+        }
+        if (pauseNow) pauseConsumer();
+        maxEarlyMillis.accumulateAndGet(earlyMillis, Math::max);
+        if (earlyMillis > EARLY_WARNING_MILLIS && warnedEarly.compareAndSet(false, true)) {
+            log.warn("Pulsar delivered a scheduled message of {} {} ms before it was due; holding it until then. Is "
+                    + "delayed delivery disabled on the broker (delayedDeliveryEnabled) or the namespace "
+                    + "(pulsar-admin namespaces set-delayed-delivery)? Until it is enabled such messages wait in this "
+                    + "process's memory.", topic, earlyMillis);
+        }
+        scheduler.schedule(() -> admitDue(message), earlyMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** A held early message is due: it takes its turn like a newly received one (overflow first). */
+    private void admitDue(Message<byte[]> message) {
+        java.util.List<Message<byte[]>> out;
+        boolean resume = false;
+        synchronized (lock) {
+            held--;
+            if (!receiving || closed) return; // stays unacknowledged: the broker redelivers it
+            overflow.addFirst(message);
+            out = admitOverflow();
+            if (paused && overflow.isEmpty()) {
+                paused = false;
+                resume = true;
+            }
+        }
+        if (resume) {
+            Consumer<byte[]> c = consumer;
+            if (c != null) c.resume();
+        }
+        handOver(out);
+    }
+
+    /** Beyond Pulsar's default tick (1 s) plus slack: the broker did not hold the message at all. */
+    private static final long EARLY_WARNING_MILLIS = 5_000;
 
     /** Counts the message as held; returns it when it may go to the sink now (else it waits behind its key). */
     private Message<byte[]> admit(Message<byte[]> message) {
@@ -258,12 +339,16 @@ final class PulsarReceiver implements TransportSubscription {
         }
     }
 
+    /** At most how many ms before due the broker released a scheduled message to this receiver (0: never early). */
+    long maxEarlyMillis() { return maxEarlyMillis.get(); }
+
     /** Internal counters, for diagnostics. */
     String diagnostics() {
         synchronized (lock) {
             int waitingCount = waiting.values().stream().mapToInt(ArrayDeque::size).sum();
             return "held=" + held + ", paused=" + paused + ", overflow=" + overflow.size() + ", receiving=" + receiving
-                    + ", busyKeys=" + busyKeys + ", waiting=" + waitingCount + " " + waiting.keySet();
+                    + ", busyKeys=" + busyKeys + ", waiting=" + waitingCount + " " + waiting.keySet()
+                    + ", maxEarlyMillis=" + maxEarlyMillis.get();
         }
     }
 

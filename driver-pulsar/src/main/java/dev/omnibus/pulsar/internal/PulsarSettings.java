@@ -20,18 +20,23 @@ import java.util.regex.Pattern;
  * @param sendTimeout         a publish not confirmed within this fails (indeterminate)
  * @param nackRedeliveryDelay how long Pulsar holds a negatively acknowledged message (Ordering.NONE)
  * @param memoryLimitBytes    client memory for pending publishes; beyond it publishes fail fast
+ * @param maxScheduleDelay    longest delay of a scheduled publish or a delayed redelivery (option
+ *                            {@code maxScheduleDelay}, default 365 days; set it to the broker's
+ *                            {@code delayedDeliveryMaxDelayInMillis} when that is set)
  * @param clientPassThrough   {@code pulsar.*} keys (minus {@code pulsar.producer.*}/{@code pulsar.consumer.*}) for the ClientBuilder
  * @param producerPassThrough {@code pulsar.producer.*} keys for every ProducerBuilder
  * @param consumerPassThrough {@code pulsar.consumer.*} keys for every ConsumerBuilder
  */
 public record PulsarSettings(String serviceUrl, String adminUrl, String tenant, String namespace,
                              Duration connectTimeout, Duration operationTimeout, Duration sendTimeout,
-                             Duration nackRedeliveryDelay, long memoryLimitBytes,
+                             Duration nackRedeliveryDelay, long memoryLimitBytes, Duration maxScheduleDelay,
                              Map<String, Object> clientPassThrough, Map<String, Object> producerPassThrough,
                              Map<String, Object> consumerPassThrough) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.\\-=:]{1,100}");
     static final int DEFAULT_PORT = 6650;
+    /** Pulsar itself has no limit unless the broker sets {@code delayedDeliveryMaxDelayInMillis}. */
+    static final Duration DEFAULT_MAX_SCHEDULE_DELAY = Duration.ofDays(365);
 
     /** Reads and validates every supported option. */
     public static PulsarSettings from(DriverConfig config) {
@@ -67,6 +72,7 @@ public record PulsarSettings(String serviceUrl, String adminUrl, String tenant, 
         Duration sendTimeout = positive(config, "sendTimeout", Duration.ofSeconds(30));
         Duration nackDelay = positive(config, "nackRedeliveryDelay", Duration.ofSeconds(1));
         long memoryLimit = config.longOption("memoryLimitBytes", 256L * 1024 * 1024, 1024 * 1024, Long.MAX_VALUE);
+        Duration maxScheduleDelay = positive(config, "maxScheduleDelay", DEFAULT_MAX_SCHEDULE_DELAY);
 
         Map<String, Object> client = new LinkedHashMap<>();
         Map<String, Object> producer = new LinkedHashMap<>();
@@ -77,7 +83,7 @@ public record PulsarSettings(String serviceUrl, String adminUrl, String tenant, 
             else client.put(k, v);
         });
         return new PulsarSettings(serviceUrl, stripSlash(adminUrl), tenant, namespace, connectTimeout, operationTimeout,
-                sendTimeout, nackDelay, memoryLimit, client, producer, consumer);
+                sendTimeout, nackDelay, memoryLimit, maxScheduleDelay, client, producer, consumer);
     }
 
     /** {@code persistent://tenant/namespace/topic}. */

@@ -44,7 +44,7 @@ public final class PulsarTransport implements Transport {
     private static final Logger log = LoggerFactory.getLogger(PulsarTransport.class);
     private static final Set<Capability> CAPABILITIES = EnumSet.of(Capability.CONSUMER_GROUPS,
             Capability.PER_KEY_ORDERING, Capability.REPLAY, Capability.DURABLE, Capability.REQUEST_REPLY, Capability.ADMIN,
-            Capability.LAG);
+            Capability.LAG, Capability.SCHEDULED_DELIVERY, Capability.DELAYED_REDELIVERY);
     /** Receiver queue ceiling: prefetch beyond this buys nothing and unbalances Key_Shared consumers. */
     private static final int MAX_RECEIVER_QUEUE = 1000;
     static final String PROBE_TOPIC = "omnibus-connect-probe";
@@ -177,6 +177,30 @@ public final class PulsarTransport implements Transport {
 
     @Override
     public CompletableFuture<PublishReceipt> send(String topic, Message message) {
+        return send(topic, message, TopicPublisher.NOW);
+    }
+
+    /**
+     * Pulsar's delayed delivery ({@code deliver_at_time}): the broker holds the message for every Shared
+     * and Key_Shared subscription (every subscription this driver opens) until {@code due}; the receiver
+     * additionally never hands it over before {@code due} by this process's clock (the broker may release
+     * it up to {@code delayedDeliveryTickTimeMillis} early).
+     */
+    @Override
+    public CompletableFuture<PublishReceipt> sendAt(String topic, Message message, java.time.Instant due) {
+        return send(topic, message, due.toEpochMilli());
+    }
+
+    @Override
+    public java.time.Duration maxScheduleDelay() { return settings.maxScheduleDelay(); }
+
+    /** The topic that holds {@code group}'s delayed redeliveries of {@code topic}'s messages. */
+    public static String redeliveryTopic(String topic, String group) { return topic + "-" + group + REDELIVERY_SUFFIX; }
+
+    /** Suffix of the redelivery topics ({@link #redeliveryTopic}); the admin listing hides them. */
+    public static final String REDELIVERY_SUFFIX = "-omnibus-redelivery";
+
+    CompletableFuture<PublishReceipt> send(String topic, Message message, long deliverAt) {
         if (closed) return CompletableFuture.failedFuture(new ClosedException("Pulsar transport"));
         Map<String, String> properties = CloudEventsProperties.encode(message);
         long size = message.dataSize() + CloudEventsProperties.size(properties)
@@ -189,7 +213,7 @@ public final class PulsarTransport implements Transport {
         while (true) {
             TopicPublisher p = publishers.computeIfAbsent(topic,
                     t -> new TopicPublisher(client, t, settings));
-            CompletableFuture<PublishReceipt> f = p.send(message, properties);
+            CompletableFuture<PublishReceipt> f = p.send(message, properties, deliverAt);
             if (f != null) return f;
             publishers.remove(topic, p); // creation failed earlier: try a fresh producer
             if (closed) return CompletableFuture.failedFuture(new ClosedException("Pulsar transport"));
@@ -209,18 +233,29 @@ public final class PulsarTransport implements Transport {
                 .negativeAckRedeliveryDelay(settings.nackRedeliveryDelay().toMillis(), TimeUnit.MILLISECONDS)
                 .enableBatchIndexAcknowledgment(true)
                 .acknowledgmentGroupTime(10, TimeUnit.MILLISECONDS);
+        // Key_Shared / Shared for every subscription, group-less ones too (a unique name, one consumer):
+        // Pulsar honours deliverAt only for those two types, an Exclusive subscription would receive a
+        // scheduled message at once.
+        SubscriptionType type = perKey ? SubscriptionType.Key_Shared : SubscriptionType.Shared;
+        java.util.function.BiFunction<Message, Long, CompletableFuture<PublishReceipt>> redeliverer = null;
         if (options.group() == null) {
             b.subscriptionName("omnibus-" + UUID.randomUUID())
                     .subscriptionMode(SubscriptionMode.NonDurable)
-                    .subscriptionType(SubscriptionType.Exclusive);
+                    .subscriptionType(type);
         } else {
             b.subscriptionName(options.group())
                     .subscriptionMode(SubscriptionMode.Durable)
-                    .subscriptionType(perKey ? SubscriptionType.Key_Shared : SubscriptionType.Shared);
+                    .subscriptionType(type);
+            if (!perKey) {
+                // delayed redelivery (Ordering.NONE): the group also consumes its own redelivery topic
+                String retry = redeliveryTopic(topic, options.group());
+                b.topic(settings.fullTopic(retry));
+                redeliverer = (m, deliverAt) -> send(retry, m, deliverAt);
+            }
         }
         PulsarReceiver[] self = new PulsarReceiver[1];
         PulsarReceiver r = new PulsarReceiver(topic, sink, perKey, maxInFlight, scheduler,
-                settings.nackRedeliveryDelay(), settings.operationTimeout(), () -> receivers.remove(self[0]));
+                settings.nackRedeliveryDelay(), settings.operationTimeout(), redeliverer, () -> receivers.remove(self[0]));
         self[0] = r;
         b.loadConf(settings.consumerPassThrough());
         b.messageListener((c, m) -> r.onMessage(m));

@@ -23,7 +23,12 @@ import java.util.concurrent.TimeUnit;
  * fails, the queued publishes fail and {@link #send} returns {@code null}: the transport replaces it.
  */
 final class TopicPublisher {
-    private record Pending(Message message, Map<String, String> properties, CompletableFuture<PublishReceipt> result) {}
+    /** {@code deliverAt}: epoch millis the broker holds the message until, or {@link #NOW}. */
+    private record Pending(Message message, Map<String, String> properties, long deliverAt,
+                           CompletableFuture<PublishReceipt> result) {}
+
+    /** No due time: deliver at once. */
+    static final long NOW = Long.MIN_VALUE;
 
     private final String topic;
     private final PulsarSettings settings;
@@ -69,10 +74,15 @@ final class TopicPublisher {
         }
     }
 
-    /** Sends, or queues until the producer exists. Never blocks on the broker. */
-    CompletableFuture<PublishReceipt> send(Message message, Map<String, String> properties) {
+    /**
+     * Sends, or queues until the producer exists. Never blocks on the broker. With a {@code deliverAt}
+     * (epoch millis, else {@link #NOW}) the message carries Pulsar's {@code deliver_at_time}: the client
+     * sends it outside any batch and Shared / Key_Shared subscriptions receive it no earlier (see
+     * {@code docs/drivers/pulsar.md}, Scheduled delivery).
+     */
+    CompletableFuture<PublishReceipt> send(Message message, Map<String, String> properties, long deliverAt) {
         CompletableFuture<PublishReceipt> result = new CompletableFuture<>();
-        Pending x = new Pending(message, properties, result);
+        Pending x = new Pending(message, properties, deliverAt, result);
         synchronized (this) {
             if (failed) return null; // caller replaces this publisher
             if (producer == null) {
@@ -88,6 +98,7 @@ final class TopicPublisher {
         try {
             TypedMessageBuilder<byte[]> b = producer.newMessage().value(x.message().data()).properties(x.properties());
             if (x.message().key() != null) b.key(x.message().key());
+            if (x.deliverAt() != NOW) b.deliverAt(x.deliverAt());
             b.sendAsync().whenComplete((id, error) -> {
                 if (error != null) {
                     x.result().completeExceptionally(PulsarErrors.publishFailure(settings, topic, error));
