@@ -195,6 +195,13 @@ class DelayedRedeliveryPipelineTest {
                 .hasCauseInstanceOf(ConfigurationException.class).hasMessageContaining("PT24H");
     }
 
+    @Test void theScheduleReachesTheTransportAndItsDelaysMustBeWithinTheDriversLimit() {
+        bus.subscribe("t", options(), d -> { }).close();
+        assertThat(transport.receiveOptions.get("t").redelivery()).isEqualTo(options().redelivery());
+        assertThatThrownBy(() -> bus.subscribe("t2", options().redelivery(Duration.ofDays(2)), d -> { }))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("redelivery").hasMessageContaining("PT24H");
+    }
+
     private static Message text(String s, String key) {
         return Message.builder().type("t").key(key).data(s.getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/plain").build();
     }
@@ -205,6 +212,7 @@ class DelayedRedeliveryPipelineTest {
 
         final Map<String, Consumer<Inbound>> sinks = new ConcurrentHashMap<>();
         final Map<String, Message> sent = new ConcurrentHashMap<>();
+        final Map<String, ReceiveOptions> receiveOptions = new ConcurrentHashMap<>();
         final Map<String, Instant> scheduled = new ConcurrentHashMap<>();
         final AtomicInteger failHandBacks = new AtomicInteger();
         volatile Consumer<Message> onHandBack = m -> { };
@@ -266,6 +274,7 @@ class DelayedRedeliveryPipelineTest {
 
         @Override public TransportSubscription receive(String topic, ReceiveOptions options, Consumer<Inbound> sink) {
             sinks.put(topic, sink);
+            receiveOptions.put(topic, options);
             return new TransportSubscription() {
                 @Override public void stopReceiving() { }
                 @Override public void close() { }
