@@ -54,7 +54,8 @@ class PulsarDelayDurabilityTest {
                 null, null, "", broker.options()));
         try {
             CompletableFuture<Long> handedBack = new CompletableFuture<>();
-            spi.receive(topic + ".work", ReceiveOptions.builder().group("retrying").ordering(Ordering.NONE).build(), in -> {
+            spi.receive(topic + ".work", ReceiveOptions.builder().group("retrying").ordering(Ordering.NONE)
+                    .redelivery(dev.omnibus.RedeliverySchedule.of(Duration.ofSeconds(40))).build(), in -> {
                 long at = System.currentTimeMillis();
                 in.redeliverAfter(in.message().withExtension(Redeliveries.REDELIVERIES, "1"), Duration.ofSeconds(40))
                         .whenComplete((v, e) -> {
@@ -77,7 +78,8 @@ class PulsarDelayDurabilityTest {
             // again: subscribing is retried until it answers, within a bound
             for (String[] s : new String[][] {{topic, "keyed"}, {topic, "plain"}, {topic + ".work", "retrying"}}) {
                 SubscribeOptions options = s[1].equals("keyed") ? SubscribeOptions.group(s[1])
-                        : SubscribeOptions.group(s[1]).ordering(Ordering.NONE);
+                        : s[1].equals("plain") ? SubscribeOptions.group(s[1]).ordering(Ordering.NONE)
+                        : SubscribeOptions.group(s[1]).ordering(Ordering.NONE).redelivery(Duration.ofSeconds(40));
                 await().atMost(Duration.ofSeconds(120)).ignoreException(dev.omnibus.BrokerUnavailableException.class)
                         .until(() -> after.subscribe(s[0], options, d -> receivedAt.putIfAbsent(s[1] + ":" + d.message().dataAsString(),
                                 System.currentTimeMillis())) != null);

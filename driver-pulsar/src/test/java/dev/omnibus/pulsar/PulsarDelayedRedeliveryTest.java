@@ -1,6 +1,8 @@
 package dev.omnibus.pulsar;
 
+import dev.omnibus.ConfigurationException;
 import dev.omnibus.Message;
+import dev.omnibus.RedeliverySchedule;
 import dev.omnibus.Ordering;
 import dev.omnibus.Redeliveries;
 import dev.omnibus.conformance.BrokerFixture;
@@ -51,6 +53,11 @@ class PulsarDelayedRedeliveryTest {
         return ReceiveOptions.builder().group(group).ordering(ordering).maxInFlight(10).build();
     }
 
+    private static ReceiveOptions redelivering(String group) {
+        return ReceiveOptions.builder().group(group).ordering(Ordering.NONE).maxInFlight(10)
+                .redelivery(RedeliverySchedule.of(Duration.ofSeconds(4), Duration.ofSeconds(6))).build();
+    }
+
     private record Seen(String body, String redeliveries, long at, String position) {}
 
     @Test
@@ -62,7 +69,7 @@ class PulsarDelayedRedeliveryTest {
             List<String> other = Collections.synchronizedList(new ArrayList<>());
             AtomicLong handedBackAt = new AtomicLong();
             Duration delay = Duration.ofSeconds(4);
-            TransportSubscription g = t.receive(topic, group("g", Ordering.NONE), in -> {
+            TransportSubscription g = t.receive(topic, redelivering("g"), in -> {
                 Message m = in.message();
                 seen.add(new Seen(m.dataAsString(), m.extension(Redeliveries.REDELIVERIES), System.currentTimeMillis(),
                         in.position().toString()));
@@ -109,7 +116,7 @@ class PulsarDelayedRedeliveryTest {
         Transport a = transport();
         CompletableFuture<Void> handedBack = new CompletableFuture<>();
         try {
-            a.receive(topic, group("g", Ordering.NONE), in -> {
+            a.receive(topic, redelivering("g"), in -> {
                 Message m = in.message();
                 handedBackAt.set(System.currentTimeMillis());
                 in.redeliverAfter(m.withExtension(Redeliveries.REDELIVERIES, "1").withExtension(Redeliveries.ATTEMPTS, "3"), delay)
@@ -127,7 +134,7 @@ class PulsarDelayedRedeliveryTest {
         try {
             List<Seen> seen = Collections.synchronizedList(new ArrayList<>());
             List<String> attempts = Collections.synchronizedList(new ArrayList<>());
-            b.receive(topic, group("g", Ordering.NONE), in -> {
+            b.receive(topic, redelivering("g"), in -> {
                 Message m = in.message();
                 seen.add(new Seen(m.dataAsString(), m.extension(Redeliveries.REDELIVERIES), System.currentTimeMillis(), ""));
                 attempts.add(m.extension(Redeliveries.ATTEMPTS));
@@ -145,20 +152,17 @@ class PulsarDelayedRedeliveryTest {
     }
 
     @Test
-    void perKeyGroupsAndGroupLessSubscriptionsDoNotOfferIt() throws Exception {
+    void perKeyGroupsAndGroupLessSubscriptionsRefuseASchedule() {
         String topic = topic();
         Transport t = transport();
         try {
-            List<Inbound> got = Collections.synchronizedList(new ArrayList<>());
-            t.receive(topic, group("ordered", Ordering.PER_KEY), got::add);
-            t.receive(topic, ReceiveOptions.builder().ordering(Ordering.NONE).build(), got::add);
-            t.send(topic, Message.of("com.acme.R", 1).withKey("k")).get(30, TimeUnit.SECONDS);
-            await().atMost(WAIT).until(() -> got.size() == 2);
-            for (Inbound in : got) {
-                assertThatThrownBy(() -> in.redeliverAfter(in.message(), Duration.ofSeconds(1)))
-                        .isInstanceOf(UnsupportedOperationException.class);
-                in.ack();
-            }
+            RedeliverySchedule schedule = RedeliverySchedule.of(Duration.ofSeconds(1));
+            assertThatThrownBy(() -> t.receive(topic, ReceiveOptions.builder().group("ordered").ordering(Ordering.PER_KEY)
+                    .redelivery(schedule).build(), in -> { }))
+                    .isInstanceOf(ConfigurationException.class).hasMessageContaining("ORDERED_DELAYED_REDELIVERY");
+            assertThatThrownBy(() -> t.receive(topic, ReceiveOptions.builder().ordering(Ordering.NONE)
+                    .redelivery(schedule).build(), in -> { }))
+                    .isInstanceOf(ConfigurationException.class).hasMessageContaining("group-less");
         } finally {
             t.close();
         }

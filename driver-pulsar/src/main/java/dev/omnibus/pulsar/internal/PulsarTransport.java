@@ -238,6 +238,12 @@ public final class PulsarTransport implements Transport {
         // scheduled message at once.
         SubscriptionType type = perKey ? SubscriptionType.Key_Shared : SubscriptionType.Shared;
         java.util.function.BiFunction<Message, Long, CompletableFuture<PublishReceipt>> redeliverer = null;
+        if (options.redelivery() != null && (options.group() == null || perKey)) {
+            throw new ConfigurationException("Delayed redelivery on Pulsar needs a group with Ordering.NONE (a durable "
+                    + "Shared subscription that also reads its redelivery topic); this subscription to '" + topic + "' is "
+                    + (options.group() == null ? "group-less" : "ordered per key (ORDERED_DELAYED_REDELIVERY is not offered: "
+                    + "docs/drivers/pulsar.md)") + ". Subscribe with a group and Ordering.NONE, or without a redelivery schedule");
+        }
         if (options.group() == null) {
             b.subscriptionName("omnibus-" + UUID.randomUUID())
                     .subscriptionMode(SubscriptionMode.NonDurable)
@@ -246,7 +252,7 @@ public final class PulsarTransport implements Transport {
             b.subscriptionName(options.group())
                     .subscriptionMode(SubscriptionMode.Durable)
                     .subscriptionType(type);
-            if (!perKey) {
+            if (options.redelivery() != null) {
                 // delayed redelivery (Ordering.NONE): the group also consumes its own redelivery topic
                 String retry = redeliveryTopic(topic, options.group());
                 b.topic(settings.fullTopic(retry));
