@@ -149,4 +149,45 @@ class PulsarScheduledDeliveryTest {
                     .hasCauseInstanceOf(ConfigurationException.class).hasMessageContaining("PT8760H");
         }
     }
+
+    /**
+     * The lateness figure of docs/drivers/pulsar.md, opt-in ({@code -Domnibus.bench=true}; optional
+     * {@code -Domnibus.bench.count=10000 -Domnibus.bench.spanSeconds=60}): messages due evenly over the span,
+     * published in a shuffled order, one Shared group with 4 workers. Asserts only that none is early or
+     * missing; prints the lateness (handler start minus due time).
+     */
+    @Test
+    void latenessFigure() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.getBoolean("omnibus.bench"), "a benchmark: -Domnibus.bench=true");
+        int count = Integer.getInteger("omnibus.bench.count", 10_000);
+        int span = Integer.getInteger("omnibus.bench.spanSeconds", 60);
+        String topic = topic();
+        Map<String, Long> latenessMillis = new ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicInteger early = new java.util.concurrent.atomic.AtomicInteger();
+        try (Messaging bus = connect(Map.of())) {
+            Subscription s = bus.subscribe(topic, SubscribeOptions.group("lateness").ordering(Ordering.NONE).concurrency(4).maxInFlight(1024),
+                    d -> {
+                        long late = Duration.between(Instant.parse(d.message().extension("benchdue")), Instant.now()).toMillis();
+                        if (late < 0) early.incrementAndGet();
+                        latenessMillis.putIfAbsent(d.id(), late);
+                    });
+            Instant start = Instant.now().plusSeconds(10);
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < count; i++) order.add(i);
+            Collections.shuffle(order, new java.util.Random(16));
+            List<java.util.concurrent.CompletableFuture<?>> sent = new ArrayList<>();
+            for (int i : order) {
+                Instant due = start.plusNanos(Duration.ofSeconds(span).toNanos() * i / count);
+                sent.add(bus.publish(topic, Message.of("com.acme.Bench", i).withKey("k" + (i % 64)).withExtension("benchdue", due.toString()),
+                        PublishOptions.deliverAt(due)));
+            }
+            for (var f : sent) f.get(60, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(span + 120)).until(() -> latenessMillis.size() == count);
+            s.close(Duration.ofSeconds(5));
+        }
+        long[] sorted = latenessMillis.values().stream().mapToLong(Long::longValue).sorted().toArray();
+        System.out.printf("PULSAR SCHEDULED LATENESS: %d over %ds, early %d, p50 %d ms, p99 %d ms, max %d ms%n", count, span,
+                early.get(), sorted[sorted.length / 2], sorted[(int) (sorted.length * 0.99)], sorted[sorted.length - 1]);
+        assertThat(early.get()).as("delivered before due").isZero();
+    }
 }
