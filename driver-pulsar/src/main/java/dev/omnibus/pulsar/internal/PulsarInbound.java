@@ -61,8 +61,8 @@ final class PulsarInbound implements Inbound {
     /**
      * Publishes {@code message} to the group's redelivery topic with Pulsar's {@code deliverAt} = now +
      * {@code delay} (the group's consumers read that topic too); once the broker has acknowledged that
-     * publish, acknowledges this message. A failed publish fails the future and leaves this inbound
-     * unsettled. Only for a group with {@link dev.omnibus.Ordering#NONE}.
+     * publish, acknowledges this message and completes when the broker confirmed the ack. A failed publish
+     * fails the future and leaves this inbound unsettled. Only for a group with {@link dev.omnibus.Ordering#NONE}.
      */
     @Override
     public CompletableFuture<Void> redeliverAfter(Message message, Duration delay) {
@@ -75,7 +75,11 @@ final class PulsarInbound implements Inbound {
             return CompletableFuture.failedFuture(new IllegalStateException(this + " is already settled"));
         }
         long due = System.currentTimeMillis() + Math.max(0, delay.toMillis());
-        return redeliverer.apply(message, due).thenAccept(receipt -> ack());
+        // the original is acknowledged only after the broker took the redelivery, and the future completes
+        // only after the broker confirmed that ack (ack receipts are on for these consumers), so a consumer
+        // that dies right after the future completed does not get the original back as well
+        return redeliverer.apply(message, due).thenCompose(receipt -> settled.compareAndSet(false, true)
+                ? receiver.ackAsync(this) : CompletableFuture.completedFuture(null));
     }
 
     @Override public String toString() { return "PulsarInbound{" + position() + ", key=" + key() + "}"; }

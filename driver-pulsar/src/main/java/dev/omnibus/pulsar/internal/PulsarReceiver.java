@@ -223,11 +223,21 @@ final class PulsarReceiver implements TransportSubscription {
         }
     }
 
-    void acked(PulsarInbound inbound) {
-        consumer.acknowledgeAsync(inbound.raw().getMessageId()).whenComplete((v, e) -> {
-            if (e != null) log.debug("Ack of {} on {} failed: {}", inbound.position(), consumer.getTopic(), e.toString());
-        });
+    void acked(PulsarInbound inbound) { ackAsync(inbound); }
+
+    /**
+     * Acknowledges and frees the slot. The future completes when the client considers the ack done: with
+     * ack receipts enabled (subscriptions with a redelivery schedule) once the broker confirmed it; it
+     * never fails (a lost ack means Pulsar delivers the message again: at least once).
+     */
+    java.util.concurrent.CompletableFuture<Void> ackAsync(PulsarInbound inbound) {
+        java.util.concurrent.CompletableFuture<Void> done = consumer.acknowledgeAsync(inbound.raw().getMessageId())
+                .handle((v, e) -> {
+                    if (e != null) log.debug("Ack of {} on {} failed: {}", inbound.position(), consumer.getTopic(), e.toString());
+                    return null;
+                });
         handOver(release(inbound));
+        return done;
     }
 
     void nacked(PulsarInbound inbound) {

@@ -255,7 +255,7 @@ public final class PulsarTransport implements Transport {
             if (options.redelivery() != null) {
                 // delayed redelivery (Ordering.NONE): the group also consumes its own redelivery topic
                 String retry = redeliveryTopic(topic, options.group());
-                b.topic(settings.fullTopic(retry));
+                b.topic(settings.fullTopic(retry)).isAckReceiptEnabled(true);
                 redeliverer = (m, deliverAt) -> send(retry, m, deliverAt);
             }
         }
