@@ -1,6 +1,7 @@
 package dev.omnibus.bench;
 
 import dev.omnibus.bench.internal.BenchRun;
+import dev.omnibus.bench.internal.Contrast;
 import dev.omnibus.bench.internal.BrokerTarget;
 import dev.omnibus.bench.internal.Charts;
 import dev.omnibus.bench.internal.InvalidWorkloadException;
@@ -47,6 +48,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "and omnibus-micrometer (Prometheus registry): the overhead of observation")
     boolean instrumented;
 
+    @Option(names = "--overhead", description = "pairs of plain and instrumented Omnibus legs (no native leg): the cost of "
+            + "omnibus-opentelemetry + omnibus-micrometer, interleaved (targets: rate >= 0.97, p99 <= 1.05 x plain)")
+    boolean overhead;
+
     @Option(names = "--note", description = "a line written above the results, e.g. about the machine's load")
     String note;
 
@@ -59,12 +64,16 @@ public final class BenchCommand implements Callable<Integer> {
             System.err.println("bench: " + e.getMessage());
             return 2;
         }
+        if (overhead && instrumented) {
+            System.err.println("bench: --overhead already compares plain and instrumented legs; drop --instrumented");
+            return 2;
+        }
         if (pairs < 1) {
             System.err.println("bench: --pairs must be at least 1, got " + pairs);
             return 2;
         }
         Path dir = out != null ? out : Path.of("bench", "results",
-                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + broker + "-" + w.name() + (instrumented ? "-instrumented" : ""));
+                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + broker + "-" + w.name() + (overhead ? "-overhead" : instrumented ? "-instrumented" : ""));
         System.out.printf("bench: %s on %s, %d measured pairs after a warm-up pair; results in %s%n", w.name(), broker, pairs, dir);
         BrokerTarget target;
         try {
@@ -75,12 +84,14 @@ public final class BenchCommand implements Callable<Integer> {
         }
         try (target) {
             System.out.println("bench: broker at " + target.url().replaceAll("://([^:/@]+):[^@/]*@", "://$1:****@"));
-            RunResult result = new BenchRun(target, w, pairs, System.out, instrumented).run();
-            ResultWriter.write(result, dir, instrumented
+            Contrast contrast = overhead ? Contrast.OBSERVATION_OVERHEAD
+                    : instrumented ? Contrast.NATIVE_VS_INSTRUMENTED : Contrast.NATIVE_VS_OMNIBUS;
+            RunResult result = new BenchRun(target, w, pairs, System.out, contrast).run();
+            ResultWriter.write(result, dir, instrumented || overhead
                     ? "Omnibus legs instrumented (omnibus-opentelemetry + omnibus-micrometer)." + (note == null ? "" : " " + note) : note);
             Charts.write(result, dir);
             System.out.println();
-            System.out.println("Omnibus / native, " + broker + ", " + w.name() + " (ratio = median of per-pair ratios):");
+            System.out.println(contrast.candidateLabel() + " / " + contrast.baselineLabel() + ", " + broker + ", " + w.name() + " (ratio = median of per-pair ratios):");
             System.out.print(ResultWriter.table(result));
             System.out.println("Wrote " + dir.resolve("result.json") + ", result.md, latency.png, throughput.png");
             return 0;

@@ -31,7 +31,7 @@ final class OmnibusClient implements BenchClient {
         this.instrumentation = instrumented ? new Instrumentation() : null;
     }
 
-    @Override public String kind() { return "omnibus"; }
+    @Override public String kind() { return instrumentation == null ? "omnibus" : "instrumented"; }
 
     @Override public String description() {
         return "Omnibus Messaging.publish / subscribe(group, concurrency)"
