@@ -52,6 +52,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "omnibus-opentelemetry + omnibus-micrometer, interleaved (targets: rate >= 0.97, p99 <= 1.05 x plain)")
     boolean overhead;
 
+    @Option(names = "--sample-ratio", defaultValue = "1", description = "with --instrumented or --overhead: the fraction of "
+            + "traces sampled (parent-based trace-id ratio, as OTEL_TRACES_SAMPLER=parentbased_traceidratio); default 1 = every span")
+    double sampleRatio;
+
     @Option(names = "--note", description = "a line written above the results, e.g. about the machine's load")
     String note;
 
@@ -66,6 +70,10 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (overhead && instrumented) {
             System.err.println("bench: --overhead already compares plain and instrumented legs; drop --instrumented");
+            return 2;
+        }
+        if (!(sampleRatio >= 0 && sampleRatio <= 1)) {
+            System.err.println("bench: --sample-ratio must be in [0, 1], got " + sampleRatio);
             return 2;
         }
         if (pairs < 1) {
@@ -86,7 +94,7 @@ public final class BenchCommand implements Callable<Integer> {
             System.out.println("bench: broker at " + target.url().replaceAll("://([^:/@]+):[^@/]*@", "://$1:****@"));
             Contrast contrast = overhead ? Contrast.OBSERVATION_OVERHEAD
                     : instrumented ? Contrast.NATIVE_VS_INSTRUMENTED : Contrast.NATIVE_VS_OMNIBUS;
-            RunResult result = new BenchRun(target, w, pairs, System.out, contrast).run();
+            RunResult result = new BenchRun(target, w, pairs, System.out, contrast).sampleRatio(sampleRatio).run();
             ResultWriter.write(result, dir, instrumented || overhead
                     ? "Omnibus legs instrumented (omnibus-opentelemetry + omnibus-micrometer)." + (note == null ? "" : " " + note) : note);
             Charts.write(result, dir);

@@ -20,6 +20,7 @@ public final class BenchRun {
     private final int pairs;
     private final PrintStream out;
     private final Contrast contrast;
+    private double sampleRatio = 1.0;
 
     public BenchRun(BrokerTarget target, Workload workload, int pairs, PrintStream out) {
         this(target, workload, pairs, out, Contrast.NATIVE_VS_OMNIBUS);
@@ -38,6 +39,13 @@ public final class BenchRun {
         this.pairs = pairs;
         this.out = out;
         this.contrast = contrast;
+    }
+
+    /** The fraction of traces the instrumented legs sample (default 1: every span). */
+    public BenchRun sampleRatio(double ratio) {
+        if (!(ratio >= 0 && ratio <= 1)) throw new IllegalArgumentException("sample ratio must be in [0, 1], got " + ratio);
+        this.sampleRatio = ratio;
+        return this;
     }
 
     public RunResult run() throws Exception {
@@ -80,7 +88,7 @@ public final class BenchRun {
         return switch (kind) {
             case "native" -> target.nativeClient();
             case "omnibus" -> target.omnibusClient(workload, false);
-            case "instrumented" -> target.omnibusClient(workload, true);
+            case "instrumented" -> target.omnibusClient(workload, sampleRatio);
             default -> throw new IllegalArgumentException("unknown leg kind " + kind);
         };
     }
