@@ -5,6 +5,7 @@ import dev.omnibus.bench.internal.Contrast;
 import dev.omnibus.bench.internal.BrokerTarget;
 import dev.omnibus.bench.internal.Charts;
 import dev.omnibus.bench.internal.InvalidWorkloadException;
+import dev.omnibus.bench.internal.PerfToolRun;
 import dev.omnibus.bench.internal.ResultWriter;
 import dev.omnibus.bench.internal.RunResult;
 import dev.omnibus.bench.internal.WorkloadLoader;
@@ -52,6 +53,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "omnibus-opentelemetry + omnibus-micrometer, interleaved (targets: rate >= 0.97, p99 <= 1.05 x plain)")
     boolean overhead;
 
+    @Option(names = "--perf-tool", description = "instead of native/Omnibus pairs, run the broker's own load tool (kafka-tools "
+            + "ProducerPerformance + ConsumerPerformance, pulsar-perf, RabbitMQ PerfTest) with the workload's shape, to check the native leg")
+    boolean perfTool;
+
     @Option(names = "--sample-ratio", defaultValue = "1", description = "with --instrumented or --overhead: the fraction of "
             + "traces sampled (parent-based trace-id ratio, as OTEL_TRACES_SAMPLER=parentbased_traceidratio); default 1 = every span")
     double sampleRatio;
@@ -81,8 +86,9 @@ public final class BenchCommand implements Callable<Integer> {
             return 2;
         }
         Path dir = out != null ? out : Path.of("bench", "results",
-                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + broker + "-" + w.name() + (overhead ? "-overhead" : instrumented ? "-instrumented" : ""));
-        System.out.printf("bench: %s on %s, %d measured pairs after a warm-up pair; results in %s%n", w.name(), broker, pairs, dir);
+                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + broker + "-" + w.name() + (perfTool ? "-perf-tool" : overhead ? "-overhead" : instrumented ? "-instrumented" : ""));
+        if (perfTool) System.out.printf("bench: the broker's own load tool with the shape of %s on %s; results in %s%n", w.name(), broker, dir);
+        else System.out.printf("bench: %s on %s, %d measured pairs after a warm-up pair; results in %s%n", w.name(), broker, pairs, dir);
         BrokerTarget target;
         try {
             target = BrokerTarget.open(broker, url);
@@ -92,6 +98,21 @@ public final class BenchCommand implements Callable<Integer> {
         }
         try (target) {
             System.out.println("bench: broker at " + target.url().replaceAll("://([^:/@]+):[^@/]*@", "://$1:****@"));
+            if (perfTool) {
+                PerfToolRun.Figures f;
+                try {
+                    f = new PerfToolRun(target, w, dir, System.out).run();
+                } catch (IllegalStateException | IllegalArgumentException e) {
+                    System.err.println("bench: " + e.getMessage());
+                    return 1;
+                }
+                String md = PerfToolRun.markdown(broker, w, f, note);
+                java.nio.file.Files.writeString(dir.resolve("perf-tool.md"), md);
+                System.out.println();
+                System.out.print(md);
+                System.out.println("Wrote " + dir.resolve("perf-tool.md") + " and the tools' output beside it");
+                return 0;
+            }
             Contrast contrast = overhead ? Contrast.OBSERVATION_OVERHEAD
                     : instrumented ? Contrast.NATIVE_VS_INSTRUMENTED : Contrast.NATIVE_VS_OMNIBUS;
             RunResult result = new BenchRun(target, w, pairs, System.out, contrast).sampleRatio(sampleRatio).run();
