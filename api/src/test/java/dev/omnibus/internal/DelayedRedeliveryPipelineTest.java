@@ -133,9 +133,12 @@ class DelayedRedeliveryPipelineTest {
         transport.deliver("t", "other", text("other", "other"));
         await().atMost(Duration.ofSeconds(10)).until(() -> handled.contains("other"));
         assertThat(handled).as("the key waits while the hand-back is retried").doesNotContain("second");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(bus.health().subscriptions())
+                .anySatisfy(h -> assertThat(h.state()).isEqualTo(dev.omnibus.SubscriptionHealth.State.FAILED)));
         await().atMost(Duration.ofSeconds(10)).until(() -> first.redeliveries.size() == 1);
         await().atMost(Duration.ofSeconds(10)).until(() -> handled.contains("second"));
         assertThat(first.attempts.get()).as("hand-back calls").isEqualTo(2);
+        assertThat(bus.health().subscriptions()).allSatisfy(h -> assertThat(h.state()).isNotEqualTo(dev.omnibus.SubscriptionHealth.State.FAILED));
         assertThat(first.acks.get() + first.nacks.get()).isZero();
     }
 
