@@ -210,11 +210,16 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
             }
         }
 
-        /** Reads the attempt history a redelivered message carries; a malformed one counts as none. */
+        /**
+         * Reads the attempt history a redelivered message carries, when it was written for this topic; a malformed
+         * one counts as none.
+         */
         private void readHistory(Message message) {
             historyRead = true;
             String count = message.extension(Redeliveries.REDELIVERIES);
             if (count == null) return;
+            // a message forwarded from another topic carries that topic's history, which does not count here
+            if (!topic.equals(message.extension(Redeliveries.ORIGINAL_TOPIC))) return;
             try {
                 redeliveries = Math.max(0, Integer.parseInt(count));
                 String attempts = message.extension(Redeliveries.ATTEMPTS);

@@ -175,6 +175,23 @@ class DelayedRedeliveryPipelineTest {
         assertThat(transport.sent.get("t.dlq").extension(DeadLetters.ATTEMPTS)).isEqualTo("2");
     }
 
+    @Test void historyWrittenForAnotherTopicDoesNotCount() {
+        List<Integer> attempts = new CopyOnWriteArrayList<>();
+        bus.subscribe("t", options().retry(RetryPolicy.none()), d -> {
+            attempts.add(d.attempt());
+            throw new IllegalStateException("no");
+        });
+        Message forwarded = text("x", "k").toBuilder().extension(Redeliveries.REDELIVERIES, "2")
+                .extension(Redeliveries.ATTEMPTS, "7").extension(Redeliveries.ORIGINAL_TOPIC, "elsewhere").build();
+        ScriptedTransport.Scripted in = transport.deliver("t", "k", forwarded);
+        await().atMost(Duration.ofSeconds(10)).until(() -> in.redeliveries.size() == 1);
+        assertThat(attempts).containsExactly(1);
+        Message back = in.redeliveries.get(0).message();
+        assertThat(back.extension(Redeliveries.REDELIVERIES)).isEqualTo("1");
+        assertThat(back.extension(Redeliveries.ATTEMPTS)).isEqualTo("1");
+        assertThat(back.extension(Redeliveries.ORIGINAL_TOPIC)).isEqualTo("t");
+    }
+
     @Test void subscribingWithAScheduleNeedsTheCapabilityOfTheOrdering() {
         ScriptedTransport unorderedOnly = new ScriptedTransport();
         unorderedOnly.capabilities = EnumSet.of(Capability.CONSUMER_GROUPS, Capability.PER_KEY_ORDERING, Capability.DELAYED_REDELIVERY);
