@@ -70,8 +70,8 @@ abstract class TracingScenarios extends BrokerScenarios {
     void services() {
         exporter.reset();
         String memory = memoryName("tracing");
-        orders = connect(memory, OmnibusTelemetry.create(otel).observer());
-        shipping = connect(memory, OmnibusTelemetry.create(otel).observer());
+        orders = connect(memory, OmnibusTelemetry.builder(otel).settleSpans(true).build().observer());
+        shipping = connect(memory, OmnibusTelemetry.builder(otel).settleSpans(true).build().observer());
     }
 
     @AfterEach
@@ -193,6 +193,7 @@ abstract class TracingScenarios extends BrokerScenarios {
         List<SpanData> attempts = named(spans, "process " + t);
         assertThat(attempts).extracting(s -> s.getAttributes().get(ATTEMPT)).containsExactlyInAnyOrder(1L, 2L);
         for (SpanData a : attempts) assertChild(a, send);
+        // the scenarios turn settle spans on: a scheduled redelivery is an ack of that delivery
         assertThat(named(spans, "ack " + t)).extracting(s -> s.getAttributes().get(AttributeKey.stringKey("omnibus.settle.outcome")))
                 .containsExactlyInAnyOrder("redelivery_scheduled", "completed");
     }
