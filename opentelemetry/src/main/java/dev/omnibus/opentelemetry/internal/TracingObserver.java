@@ -206,6 +206,7 @@ public final class TracingObserver implements MessagingObserver {
             if (current.isRecording()) current.setAttribute(MessagingAttributes.SETTLE_OUTCOME, OUTCOMES[settle.outcome().ordinal()]);
             return;
         }
+        // a scheduled redelivery settles the original once the broker holds the redelivery: an ack of this delivery
         String operation = settle.outcome() == SettleOutcome.GIVEN_BACK ? "nack" : "ack";
         Context current = Context.current();
         Context parent = Span.fromContext(current).getSpanContext().isValid() ? current : extract(settle.message(), current);
