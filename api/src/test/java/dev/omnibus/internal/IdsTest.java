@@ -21,4 +21,27 @@ class IdsTest {
         long millis = u.getMostSignificantBits() >>> 16;
         assertThat(millis).isBetween(System.currentTimeMillis() - 60_000, System.currentTimeMillis() + 1_000);
     }
+
+    @Test void idsFromManyThreadsAreUniqueAndTheirRandomBitsDiffer() throws Exception {
+        int threads = 8, each = 25_000;
+        java.util.Set<String> all = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.Set<Long> lowBits = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread w = new Thread(() -> {
+                for (int i = 0; i < each; i++) {
+                    UUID u = Ids.newUuid();
+                    all.add(u.toString());
+                    lowBits.add(u.getLeastSignificantBits());
+                    assertThat(u.version()).isEqualTo(7);
+                    assertThat(u.variant()).isEqualTo(2);
+                }
+            });
+            workers.add(w);
+            w.start();
+        }
+        for (Thread w : workers) w.join();
+        assertThat(all).hasSize(threads * each);
+        assertThat(lowBits).as("62 random bits per id, independently seeded per thread").hasSize(threads * each);
+    }
 }

@@ -145,7 +145,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 report.totals().passed(), report.totals().failed(), report.totals().skipped(), report.totals().tests(),
                 report.durationMs() / 1000);
         for (CapabilityReport.FeatureVerdict v : report.features()) {
-            console.printf("  %-22s %-13s %d/%d%n", v.feature(), v.verdict(), v.passed(), v.tests());
+            console.printf("  %-26s %-13s %d/%d%n", v.feature(), v.verdict(), v.passed(), v.tests());
         }
         console.println("report: " + out.resolve("report.json") + " and " + out.resolve("report.html"));
         return report.passed() ? 0 : 1;

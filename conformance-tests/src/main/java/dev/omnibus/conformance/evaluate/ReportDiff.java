@@ -45,7 +45,7 @@ public final class ReportDiff {
             }
             String sa = va.map(CapabilityReport.FeatureVerdict::verdict).orElse("absent");
             String sbv = vb.map(CapabilityReport.FeatureVerdict::verdict).orElse("absent");
-            if (!sa.equals(sbv)) changed.add(String.format("%-22s %s -> %s", f, sa, sbv));
+            if (!sa.equals(sbv)) changed.add(String.format("%-26s %s -> %s", f, sa, sbv));
         }
         section(sb, "Capabilities gained", gained);
         section(sb, "Capabilities lost", lost);
