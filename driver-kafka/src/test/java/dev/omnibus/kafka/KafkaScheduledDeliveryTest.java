@@ -79,6 +79,45 @@ class KafkaScheduledDeliveryTest {
                 late.get(late.size() / 2), late.get((int) (late.size() * 0.99)), late.get(late.size() - 1));
     }
 
+    /** Waits until the forwarders' group is stable (no rebalance in progress) and has a member. */
+    private static void awaitForwardersSettled() {
+        try (var admin = broker.admin()) {
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+                var g = admin.describeConsumerGroups(List.of("omnibus-scheduler")).all().get().get("omnibus-scheduler");
+                return g.groupState() == org.apache.kafka.common.GroupState.STABLE && !g.members().isEmpty();
+            });
+        }
+    }
+
+    /**
+     * The benchmark figure of docs/drivers/kafka.md (run it with {@code -Domnibus.bench=true}; optional
+     * {@code -Domnibus.bench.count=10000 -Domnibus.bench.spanSeconds=60}): messages due evenly over the span,
+     * published at once by one process, received by another, both running a forwarder.
+     */
+    @Test
+    void latenessBenchmark() {
+        assumeTrue(Boolean.getBoolean("omnibus.bench"), "a benchmark: -Domnibus.bench=true");
+        int count = Integer.getInteger("omnibus.bench.count", 10_000);
+        int span = Integer.getInteger("omnibus.bench.spanSeconds", 60);
+        Messaging bus = connect("");
+        String t = topic("bench");
+        Map<String, Instant> got = receiveAll(connect(""), t, null);
+        awaitForwardersSettled();
+        Map<String, Instant> due = new ConcurrentHashMap<>();
+        List<CompletableFuture<PublishReceipt>> acks = new ArrayList<>();
+        Instant start = Instant.now().plusSeconds(2);
+        for (int i = 0; i < count; i++) {
+            Message m = Message.of("test.Bench", i).withKey("k" + (i % 64));
+            Instant at = start.plusMillis(i * (span * 1000L) / count);
+            due.put(m.id(), at);
+            acks.add(bus.publish(t, m, PublishOptions.deliverAt(at)));
+        }
+        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).orTimeout(120, TimeUnit.SECONDS).join();
+        await().atMost(Duration.ofSeconds(span + 120L)).until(() -> got.size() >= count);
+        due.forEach((id, at) -> assertThat(got.get(id)).isAfterOrEqualTo(at));
+        printLateness("latenessBenchmark " + count + " over " + span + " s", due, got);
+    }
+
     @Test
     void declaresScheduledDelivery() {
         assertThat(connect("").capabilities()).contains(Capability.SCHEDULED_DELIVERY);
@@ -90,6 +129,7 @@ class KafkaScheduledDeliveryTest {
         Messaging bus = connect("");
         String t = topic("scheduled");
         Map<String, Instant> got = receiveAll(connect(""), t, null);
+        awaitForwardersSettled();
         Map<String, Instant> due = new HashMap<>();
         List<CompletableFuture<PublishReceipt>> acks = new ArrayList<>();
         // 400 messages due between 0.3 s and 12.3 s from now: every tier up to 5 s, and the in-memory remainder
