@@ -57,5 +57,17 @@ final class KafkaInbound implements Inbound {
 
     @Override public void nack() { if (settled.compareAndSet(false, true)) receiver.settle(this, false); }
 
+    /**
+     * Produces the redelivery into the delay tiers (target: the group's redelivery topic); the original is acked
+     * only once that produce is acknowledged. On failure the inbound stays unsettled.
+     */
+    @Override
+    public java.util.concurrent.CompletableFuture<Void> redeliverAfter(Message withHistory, java.time.Duration delay) {
+        if (settled.get()) {
+            return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException(this + " is already settled"));
+        }
+        return receiver.redeliver(withHistory, delay, this::ack);
+    }
+
     @Override public String toString() { return "KafkaInbound{" + record.topic() + "-" + record.partition() + "@" + record.offset() + "}"; }
 }

@@ -59,6 +59,9 @@ final class KafkaReceiver implements TransportSubscription, ConsumerRebalanceLis
     private final KafkaSettings settings;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final boolean grouped;
+    /** The group's redelivery topic (also consumed), or null without a redelivery schedule. */
+    private final String redeliveryTopic;
+    private final KafkaPublisher publisher;
     private final LinkedBlockingQueue<Settlement> settlements = new LinkedBlockingQueue<>();
     private final CompletableFuture<Void> established = new CompletableFuture<>();
     private final Map<TopicPartition, PartitionProgress> partitions = new LinkedHashMap<>();
@@ -70,8 +73,10 @@ final class KafkaReceiver implements TransportSubscription, ConsumerRebalanceLis
     private boolean paused;
 
     KafkaReceiver(String topic, ReceiveOptions options, Consumer<Inbound> sink, KafkaSettings settings,
-                  KafkaConsumer<byte[], byte[]> consumer) {
+                  KafkaConsumer<byte[], byte[]> consumer, String redeliveryTopic, KafkaPublisher publisher) {
         this.topic = topic;
+        this.redeliveryTopic = redeliveryTopic;
+        this.publisher = publisher;
         this.options = options;
         this.sink = sink;
         this.settings = settings;
@@ -108,6 +113,20 @@ final class KafkaReceiver implements TransportSubscription, ConsumerRebalanceLis
         settlements.add(new Settlement(inbound, ack));
     }
 
+    /**
+     * Hands {@code message} to the delay tiers with the group's redelivery topic as target, due after
+     * {@code delay}; once the broker acknowledged it, {@code ack} settles the original (so its offset is only
+     * committed after the redelivery is durable).
+     */
+    java.util.concurrent.CompletableFuture<Void> redeliver(dev.omnibus.Message message, Duration delay, Runnable ack) {
+        if (redeliveryTopic == null) {
+            return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("the subscription to '" + topic
+                    + "' was made without a redelivery schedule (ReceiveOptions.redelivery)"));
+        }
+        long due = System.currentTimeMillis() + Math.max(0, delay.toMillis());
+        return publisher.sendDelayed(redeliveryTopic, message, due).thenRun(ack);
+    }
+
     @Override public void stopReceiving() { receiving = false; }
 
     @Override
@@ -128,7 +147,7 @@ final class KafkaReceiver implements TransportSubscription, ConsumerRebalanceLis
 
     private void run() {
         try {
-            if (grouped) consumer.subscribe(List.of(topic), this);
+            if (grouped) consumer.subscribe(redeliveryTopic == null ? List.of(topic) : List.of(topic, redeliveryTopic), this);
             else assignAll();
             while (!closing) {
                 try {
@@ -312,6 +331,10 @@ final class KafkaReceiver implements TransportSubscription, ConsumerRebalanceLis
         if (!assigned.isEmpty()) {
             Set<TopicPartition> added = new HashSet<>(assigned);
             Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(added, settings.subscribeTimeout());
+            // every record of the group's redelivery topic is for the group: a partition it has not committed yet
+            // is read from its beginning, whatever startFrom says
+            List<TopicPartition> fresh = added.stream().filter(tp -> tp.topic().equals(redeliveryTopic) && committed.get(tp) == null).toList();
+            if (!fresh.isEmpty()) consumer.seekToBeginning(fresh);
             for (TopicPartition tp : added) {
                 long position = consumer.position(tp, settings.subscribeTimeout());
                 OffsetAndMetadata c = committed.get(tp);

@@ -233,6 +233,7 @@ public final class KafkaTransport implements Transport {
         if (acks.equals("all") || acks.equals("-1")) {
             c.add(Capability.DURABLE);
             c.add(Capability.SCHEDULED_DELIVERY); // the tiers are only as durable as the produce into them
+            c.add(Capability.DELAYED_REDELIVERY);
         }
         if (s.producerSetting(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true").equalsIgnoreCase("true")) {
             c.add(Capability.BROKER_DEDUPLICATION);
@@ -282,7 +283,13 @@ public final class KafkaTransport implements Transport {
     public TransportSubscription receive(String topic, ReceiveOptions options, Consumer<Inbound> sink) {
         if (closed) throw new ClosedException("Kafka transport");
         topics.ensureNow(topic);
-        KafkaReceiver receiver = new KafkaReceiver(topic, options, sink, settings, new KafkaConsumer<>(consumerConfig(options)));
+        String redeliveryTopic = null;
+        if (options.redelivery() != null) {
+            redeliveryTopic = redeliveryTopic(topic, options.group());
+            topics.ensureNow(redeliveryTopic);
+        }
+        KafkaReceiver receiver = new KafkaReceiver(topic, options, sink, settings, new KafkaConsumer<>(consumerConfig(options)),
+                redeliveryTopic, publisher);
         receiver.start();
         receivers.add(receiver);
         return new TransportSubscription() {
@@ -292,6 +299,25 @@ public final class KafkaTransport implements Transport {
                 receivers.remove(receiver);
             }
         };
+    }
+
+    /**
+     * The topic a group's delayed redeliveries of {@code topic} come back through: {@code <topic>.redelivery.<group>},
+     * consumed by the group's subscriptions with a redelivery schedule and by no one else.
+     */
+    static String redeliveryTopic(String topic, String group) {
+        if (group == null) {
+            throw new ConfigurationException("A delayed-redelivery schedule on Kafka needs a consumer group (the redeliveries "
+                    + "come back through the group's own topic '" + topic + ".redelivery.<group>'): subscribe with "
+                    + "SubscribeOptions.group(...), or use in-process retries only");
+        }
+        String name = topic + ".redelivery." + group;
+        if (name.length() > 249 || !name.matches("[a-zA-Z0-9._-]+")) {
+            throw new ConfigurationException("group", group, "a group name made of letters, digits, '.', '_' and '-' that "
+                    + "keeps '" + topic + ".redelivery.<group>' within 249 characters: Kafka names the group's redelivery "
+                    + "topic after it");
+        }
+        return name;
     }
 
     /**
