@@ -213,6 +213,9 @@ public final class KafkaTransport implements Transport {
         if (!"consumer".equalsIgnoreCase(String.valueOf(c.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG)))) {
             c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
                     org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
+            // a crashed process's tier partitions move to the others after the session timeout: 10 s, not 45 s
+            c.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+            c.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
         } else {
             c.remove(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
         }
