@@ -7,7 +7,6 @@ import dev.omnibus.Messaging;
 import dev.omnibus.Ordering;
 import dev.omnibus.RetryPolicy;
 import dev.omnibus.SubscribeOptions;
-import dev.omnibus.UnsupportedCapabilityException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,8 +24,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * DELAYED_REDELIVERY on Kafka beyond the kit: the redelivery goes to the group's own topic only (another group
- * of the topic never sees it), a schedule needs a group, and PER_KEY with a schedule fails fast.
+ * Delayed redelivery on Kafka beyond the kit: with Ordering.NONE the redelivery goes to the group's own topic only
+ * (another group of the topic never sees it); with PER_KEY the record is parked in place, in the committed offset's
+ * metadata; a schedule needs a group.
  */
 class KafkaDelayedRedeliveryTest {
     static KafkaFixtures.Shared broker;
@@ -52,7 +52,7 @@ class KafkaDelayedRedeliveryTest {
     @Test
     void theRedeliveryReachesTheFailingGroupOnlyThroughItsOwnTopic() throws Exception {
         Messaging bus = connect();
-        assertThat(bus.capabilities()).contains(Capability.DELAYED_REDELIVERY).doesNotContain(Capability.ORDERED_DELAYED_REDELIVERY);
+        assertThat(bus.capabilities()).contains(Capability.DELAYED_REDELIVERY, Capability.ORDERED_DELAYED_REDELIVERY);
         String t = topic("redeliver");
         List<String> failing = new CopyOnWriteArrayList<>();
         List<Instant> failingAt = new CopyOnWriteArrayList<>();
@@ -81,13 +81,46 @@ class KafkaDelayedRedeliveryTest {
     }
 
     @Test
-    void aScheduleNeedsAGroupAndPerKeyFailsFast() {
+    void aScheduleNeedsAGroup() {
         Messaging bus = connect();
-        assertThatThrownBy(() -> bus.subscribe(topic("nogroup"), SubscribeOptions.defaults().ordering(Ordering.NONE)
-                .redelivery(Duration.ofSeconds(1)), d -> {}))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("needs a consumer group");
-        assertThatThrownBy(() -> bus.subscribe(topic("perkey"), SubscribeOptions.group("g").ordering(Ordering.PER_KEY)
-                .redelivery(Duration.ofSeconds(1)), d -> {}))
-                .isInstanceOf(UnsupportedCapabilityException.class).hasMessageContaining("ORDERED_DELAYED_REDELIVERY");
+        for (Ordering ordering : Ordering.values()) {
+            assertThatThrownBy(() -> bus.subscribe(topic("nogroup"), SubscribeOptions.defaults().ordering(ordering)
+                    .redelivery(Duration.ofSeconds(1)), d -> {}))
+                    .as("ordering %s", ordering).isInstanceOf(ConfigurationException.class).hasMessageContaining("needs a consumer group");
+        }
+    }
+
+    /**
+     * PER_KEY: the parked record and the later ones of its key wait in the partition; the offset the group
+     * committed stays at the parked record and carries it in its metadata (read by whoever owns the partition next).
+     */
+    @Test
+    void perKeyTheParkedRecordIsInTheCommittedOffsetsMetadata() throws Exception {
+        Messaging bus = connect();
+        String t = topic("parked");
+        String g = "parker-" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        bus.subscribe(t, SubscribeOptions.group(g).ordering(Ordering.PER_KEY).concurrency(4).retry(RetryPolicy.none())
+                .redelivery(Duration.ofSeconds(4)), d -> {
+            seen.add(d.data(String.class) + "#" + d.attempt());
+            if (d.data(String.class).equals("a-0") && d.attempt() == 1) throw new IllegalStateException("parks a-0");
+        });
+        bus.publish(t, Message.of("test.Parked", "a-0").withKey("a")).get(30, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(30)).until(() -> seen.contains("a-0#1"));
+        var sent = bus.publish(t, Message.of("test.Parked", "a-1").withKey("a")).get(30, TimeUnit.SECONDS);
+        int partition = Integer.parseInt(sent.position().partition());
+        long offset = Long.parseLong(sent.position().offset());
+        try (var admin = broker.admin()) {
+            var tp = new org.apache.kafka.common.TopicPartition(t, partition);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                var committed = admin.listConsumerGroupOffsets(g).partitionsToOffsetAndMetadata().get().get(tp);
+                assertThat(committed).isNotNull();
+                assertThat(committed.offset()).as("committed at the parked a-0").isEqualTo(offset - 1);
+                assertThat(committed.metadata()).startsWith("omnibus-parked:1;" + committed.offset() + ":");
+            });
+        }
+        assertThat(seen).as("a-1 waits behind the parked a-0").containsExactly("a-0#1");
+        await().atMost(Duration.ofSeconds(60)).until(() -> seen.size() >= 3);
+        assertThat(seen).containsExactly("a-0#1", "a-0#2", "a-1#1");
     }
 }

@@ -64,8 +64,8 @@ class KafkaScheduledDeliveryTest {
         Map<String, Instant> got = new ConcurrentHashMap<>();
         Subscription s = bus.subscribe(topic, SubscribeOptions.group("g-" + UUID.randomUUID()).startFrom(StartFrom.EARLIEST)
                 .concurrency(4).noDeadLetter(), d -> {
-            got.putIfAbsent(d.id(), Instant.now());
-            if (order != null) order.add(d.id());
+            // at least once: a forwarder that loses a tier partition before committing moves a record again
+            if (got.putIfAbsent(d.id(), Instant.now()) == null && order != null) order.add(d.id());
         });
         opened.add(s);
         return got;

@@ -237,6 +237,7 @@ public final class KafkaTransport implements Transport {
             c.add(Capability.DURABLE);
             c.add(Capability.SCHEDULED_DELIVERY); // the tiers are only as durable as the produce into them
             c.add(Capability.DELAYED_REDELIVERY);
+            c.add(Capability.ORDERED_DELAYED_REDELIVERY); // parked in place, history in the committed offset's metadata
         }
         if (s.producerSetting(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true").equalsIgnoreCase("true")) {
             c.add(Capability.BROKER_DEDUPLICATION);
@@ -288,8 +289,9 @@ public final class KafkaTransport implements Transport {
         topics.ensureNow(topic);
         String redeliveryTopic = null;
         if (options.redelivery() != null) {
-            redeliveryTopic = redeliveryTopic(topic, options.group());
-            topics.ensureNow(redeliveryTopic);
+            redeliveryTopic = redeliveryTopic(topic, options.group()); // checks the group also where it parks
+            if (options.ordering() == dev.omnibus.Ordering.PER_KEY) redeliveryTopic = null; // parked in place
+            else topics.ensureNow(redeliveryTopic);
         }
         KafkaReceiver receiver = new KafkaReceiver(topic, options, sink, settings, new KafkaConsumer<>(consumerConfig(options)),
                 redeliveryTopic, publisher);
