@@ -16,7 +16,10 @@ public record SubscriptionHealth(String topic, String group, State state, long i
         RUNNING,
         /** {@code maxInFlight} deliveries unsettled: the broker holds further messages back (back-pressure). */
         PAUSED,
-        /** Dead-lettering fails (e.g. the dead-letter topic cannot be written): its keys are held. */
+        /**
+         * Dead-lettering fails (e.g. the dead-letter topic cannot be written), or handing messages back for a
+         * delayed redelivery fails: their keys are held.
+         */
         FAILED,
         /** Closed. */
         STOPPED

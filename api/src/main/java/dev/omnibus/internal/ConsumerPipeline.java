@@ -53,6 +53,7 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
     private final ObservedSender sender;
     private volatile String lastError = "";
     private volatile boolean deadLetterFailing;
+    private volatile boolean redeliveryFailing;
     private final String deadLetterTopic;
     private final ExecutorService workers;
     private final KeyedDispatcher dispatcher;
@@ -209,11 +210,16 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
             }
         }
 
-        /** Reads the attempt history a redelivered message carries; a malformed one counts as none. */
+        /**
+         * Reads the attempt history a redelivered message carries, when it was written for this topic; a malformed
+         * one counts as none.
+         */
         private void readHistory(Message message) {
             historyRead = true;
             String count = message.extension(Redeliveries.REDELIVERIES);
             if (count == null) return;
+            // a message forwarded from another topic carries that topic's history, which does not count here
+            if (!topic.equals(message.extension(Redeliveries.ORIGINAL_TOPIC))) return;
             try {
                 redeliveries = Math.max(0, Integer.parseInt(count));
                 String attempts = message.extension(Redeliveries.ATTEMPTS);
@@ -254,6 +260,7 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
             } catch (Exception handBackFailure) {
                 if (handBackFailure instanceof InterruptedException) Thread.currentThread().interrupt();
                 Duration backoff = Duration.ofSeconds(Math.min(30, 1L << Math.min(5, redeliveryFailures++)));
+                redeliveryFailing = true;
                 lastError = "handing " + back.id() + " back for redelivery fails: " + handBackFailure;
                 log.error("Could not hand {} on {} back for a delayed redelivery; holding its key and trying again in {}",
                         back.id(), topic, backoff, handBackFailure);
@@ -261,6 +268,7 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
             }
             log.info("Redelivering {} on {} in {} (redelivery {}) {}", back.id(), topic, pendingDelay, redeliveries + 1, pendingWhy);
             pendingRedelivery = null;
+            if (redeliveryFailures > 0) redeliveryFailing = false;
             settled(SettleOutcome.REDELIVERY_SCHEDULED, back);
             return null;
         }
@@ -398,7 +406,7 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
     SubscriptionHealth health() {
         long inFlight = unsettled.get();
         SubscriptionHealth.State state = closing ? SubscriptionHealth.State.STOPPED
-                : deadLetterFailing ? SubscriptionHealth.State.FAILED
+                : deadLetterFailing || redeliveryFailing ? SubscriptionHealth.State.FAILED
                 : inFlight >= options.maxInFlight() ? SubscriptionHealth.State.PAUSED : SubscriptionHealth.State.RUNNING;
         return new SubscriptionHealth(topic, options.group(), state, inFlight, lastError);
     }

@@ -133,9 +133,12 @@ class DelayedRedeliveryPipelineTest {
         transport.deliver("t", "other", text("other", "other"));
         await().atMost(Duration.ofSeconds(10)).until(() -> handled.contains("other"));
         assertThat(handled).as("the key waits while the hand-back is retried").doesNotContain("second");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(bus.health().subscriptions())
+                .anySatisfy(h -> assertThat(h.state()).isEqualTo(dev.omnibus.SubscriptionHealth.State.FAILED)));
         await().atMost(Duration.ofSeconds(10)).until(() -> first.redeliveries.size() == 1);
         await().atMost(Duration.ofSeconds(10)).until(() -> handled.contains("second"));
         assertThat(first.attempts.get()).as("hand-back calls").isEqualTo(2);
+        assertThat(bus.health().subscriptions()).allSatisfy(h -> assertThat(h.state()).isNotEqualTo(dev.omnibus.SubscriptionHealth.State.FAILED));
         assertThat(first.acks.get() + first.nacks.get()).isZero();
     }
 
@@ -170,6 +173,23 @@ class DelayedRedeliveryPipelineTest {
         assertThat(attempts).containsExactly(1, 2);
         assertThat(in.redeliveries).isEmpty();
         assertThat(transport.sent.get("t.dlq").extension(DeadLetters.ATTEMPTS)).isEqualTo("2");
+    }
+
+    @Test void historyWrittenForAnotherTopicDoesNotCount() {
+        List<Integer> attempts = new CopyOnWriteArrayList<>();
+        bus.subscribe("t", options().retry(RetryPolicy.none()), d -> {
+            attempts.add(d.attempt());
+            throw new IllegalStateException("no");
+        });
+        Message forwarded = text("x", "k").toBuilder().extension(Redeliveries.REDELIVERIES, "2")
+                .extension(Redeliveries.ATTEMPTS, "7").extension(Redeliveries.ORIGINAL_TOPIC, "elsewhere").build();
+        ScriptedTransport.Scripted in = transport.deliver("t", "k", forwarded);
+        await().atMost(Duration.ofSeconds(10)).until(() -> in.redeliveries.size() == 1);
+        assertThat(attempts).containsExactly(1);
+        Message back = in.redeliveries.get(0).message();
+        assertThat(back.extension(Redeliveries.REDELIVERIES)).isEqualTo("1");
+        assertThat(back.extension(Redeliveries.ATTEMPTS)).isEqualTo("1");
+        assertThat(back.extension(Redeliveries.ORIGINAL_TOPIC)).isEqualTo("t");
     }
 
     @Test void subscribingWithAScheduleNeedsTheCapabilityOfTheOrdering() {
