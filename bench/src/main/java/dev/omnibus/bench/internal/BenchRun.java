@@ -11,8 +11,8 @@ import java.util.UUID;
 
 /**
  * A whole run in one process against one broker: a warm-up pair (native, Omnibus; not compared), then
- * {@code pairs} measured pairs, alternating native and Omnibus legs (A/B/A/B…). Every leg gets a fresh
- * client and a fresh topic. Progress goes to {@code out} about once a second.
+ * {@code pairs} measured pairs of a native and an Omnibus leg, which of the two goes first alternating
+ * from pair to pair (A B, B A, A B, …). Every leg gets a fresh client and a fresh topic. Progress goes to {@code out} about once a second.
  */
 public final class BenchRun {
     private final BrokerTarget target;
@@ -57,7 +57,11 @@ public final class BenchRun {
         int total = 2 * (pairs + 1);
         String nativeDescription = null, omnibusDescription = null;
         for (int pair = 0, leg = 1; pair <= pairs; pair++) {
-            for (String kind : List.of(contrast.baselineKind(), contrast.candidateKind())) {
+            // Which client goes first alternates (warm-up A then B, pair 1 B then A, …): the first leg after a
+            // broker start or after the other client's leg was measurably slower on Pulsar (docs/benchmarks.md).
+            List<String> order = pair % 2 == 0 ? List.of(contrast.baselineKind(), contrast.candidateKind())
+                    : List.of(contrast.candidateKind(), contrast.baselineKind());
+            for (String kind : order) {
                 BenchClient client = client(kind);
                 if (kind.equals(contrast.baselineKind())) nativeDescription = client.description(); else omnibusDescription = client.description();
                 String topic = "bench-" + runId + "-" + leg + "-" + kind;
