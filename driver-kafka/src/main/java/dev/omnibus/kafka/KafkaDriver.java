@@ -28,6 +28,9 @@ public final class KafkaDriver implements MessagingDriver {
             CapabilityOffer.byDefault(Capability.REPLAY),
             CapabilityOffer.byDefault(Capability.DURABLE, "kafka.acks", "all"),
             CapabilityOffer.byDefault(Capability.BROKER_DEDUPLICATION, "kafka.enable.idempotence", "true"),
+            CapabilityOffer.byDefault(Capability.SCHEDULED_DELIVERY, "kafka.acks", "all"),
+            CapabilityOffer.byDefault(Capability.DELAYED_REDELIVERY, "kafka.acks", "all"),
+            CapabilityOffer.byDefault(Capability.ORDERED_DELAYED_REDELIVERY, "kafka.acks", "all"),
             CapabilityOffer.byDefault(Capability.REQUEST_REPLY),
             CapabilityOffer.byDefault(Capability.ADMIN),
             CapabilityOffer.byDefault(Capability.LAG));

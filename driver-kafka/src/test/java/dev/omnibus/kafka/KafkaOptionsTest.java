@@ -33,7 +33,7 @@ class KafkaOptionsTest {
             "rebalanceDrainTimeout|later", "closeTimeout|9223372036854775807h", "requestTimeout|banana",
             "partitions|0", "partitions|10001", "partitions|many", "replicationFactor|0", "replicationFactor|-2",
             "replicationFactor|x", "maxMessageBytes|100", "maxMessageBytes|8MB", "autoCreateTopics|maybe",
-            "maxPendingPublishes|0", "maxPendingPublishes|lots",
+            "maxPendingPublishes|0", "maxPendingPublishes|lots", "delayForwarder|maybe",
             "kafka.linger.ms|banana", "kafka.request.timeout.ms|-1", "kafka.producer.acks|most",
             "kafka.producer.compression.type|zip", "kafka.consumer.max.poll.records|0",
             "kafka.consumer.isolation.level|dirty", "kafka.admin.retries|x", "kafka.security.protocol|TLS",

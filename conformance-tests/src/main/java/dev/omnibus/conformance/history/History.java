@@ -103,6 +103,9 @@ public final class History {
         List<Received> mine = new ArrayList<>();
         for (Received r : deliveries) if (r.group.equals(group)) mine.add(r);
         Map<String, Integer> firstAttemptsPerId = new HashMap<>();
+        // every id delivered at all: a handler may record a message only on a later attempt (e.g. one that fails its
+        // first attempt and comes back through a delayed redelivery), and such a message is not lost
+        java.util.Set<String> seenIds = new java.util.HashSet<>();
         long redelivered = 0;
         Map<String, Long> lastSeqPerKey = new HashMap<>();
         Map<String, java.util.Set<Long>> seenPerKey = new HashMap<>();
@@ -110,6 +113,7 @@ public final class History {
         for (Received r : mine) {
             if (r.attempt > 1 || r.deliveryCount > 1) redelivered++;
             if (r.attempt == 1) firstAttemptsPerId.merge(r.id, 1, Integer::sum);
+            seenIds.add(r.id);
             if (r.key != null && r.seq >= 0) {
                 java.util.Set<Long> seen = seenPerKey.computeIfAbsent(r.key, k -> new java.util.HashSet<>());
                 Long last = lastSeqPerKey.get(r.key);
@@ -118,13 +122,13 @@ public final class History {
                 if (last == null || r.seq > last) lastSeqPerKey.put(r.key, r.seq);
             }
         }
-        long received = firstAttemptsPerId.size();
+        long received = seenIds.size();
         long duplicated = firstAttemptsPerId.values().stream().filter(n -> n > 1).count();
         long lost = attempts.values().stream()
-                .filter(a -> a.outcome == Outcome.ACKNOWLEDGED && !firstAttemptsPerId.containsKey(a.id)).count();
+                .filter(a -> a.outcome == Outcome.ACKNOWLEDGED && !seenIds.contains(a.id)).count();
         long recovered = attempts.values().stream()
-                .filter(a -> a.outcome == Outcome.INDETERMINATE && firstAttemptsPerId.containsKey(a.id)).count();
-        long unexpected = firstAttemptsPerId.keySet().stream().filter(id -> !attempts.containsKey(id)).count();
+                .filter(a -> a.outcome == Outcome.INDETERMINATE && seenIds.contains(a.id)).count();
+        long unexpected = seenIds.stream().filter(id -> !attempts.containsKey(id)).count();
         return new Verdict(group, attempted, acknowledged, failed, indeterminate, received, lost, recovered, unexpected,
                 duplicated, outOfOrder, redelivered, mine.size());
     }

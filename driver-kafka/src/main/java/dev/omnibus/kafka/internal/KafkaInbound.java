@@ -23,7 +23,16 @@ final class KafkaInbound implements Inbound {
     private volatile Message message;
     private volatile InvalidEnvelopeException invalid;
 
+    /** The redelivery history of a parked record delivered again (overlaid on the record's envelope), or null. */
+    private final java.util.Map<String, String> history;
+
     KafkaInbound(KafkaReceiver receiver, PartitionProgress progress, ConsumerRecord<byte[], byte[]> record, int deliveryCount) {
+        this(receiver, progress, record, deliveryCount, null);
+    }
+
+    KafkaInbound(KafkaReceiver receiver, PartitionProgress progress, ConsumerRecord<byte[], byte[]> record, int deliveryCount,
+                 java.util.Map<String, String> history) {
+        this.history = history == null || history.isEmpty() ? null : history;
         this.receiver = receiver;
         this.progress = progress;
         this.record = record;
@@ -39,6 +48,11 @@ final class KafkaInbound implements Inbound {
         if (invalid != null) throw invalid;
         try {
             m = CloudEventsBinaryMapping.decode(record);
+            if (history != null) {
+                Message.Builder b = m.toBuilder();
+                history.forEach(b::extension);
+                m = b.build();
+            }
             message = m;
             return m;
         } catch (InvalidEnvelopeException e) {
@@ -56,6 +70,22 @@ final class KafkaInbound implements Inbound {
     @Override public void ack() { if (settled.compareAndSet(false, true)) receiver.settle(this, true); }
 
     @Override public void nack() { if (settled.compareAndSet(false, true)) receiver.settle(this, false); }
+
+    /**
+     * Produces the redelivery into the delay tiers (target: the group's redelivery topic); the original is acked
+     * only once that produce is acknowledged. On failure the inbound stays unsettled.
+     */
+    @Override
+    public java.util.concurrent.CompletableFuture<Void> redeliverAfter(Message withHistory, java.time.Duration delay) {
+        if (settled.get()) {
+            return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException(this + " is already settled"));
+        }
+        if (receiver.parking()) return receiver.park(this, withHistory, delay);
+        return receiver.redeliver(withHistory, delay, this::ack);
+    }
+
+    /** The poll thread parked this record (or found it revoked): it is settled. */
+    void settledByPark() { settled.set(true); }
 
     @Override public String toString() { return "KafkaInbound{" + record.topic() + "-" + record.partition() + "@" + record.offset() + "}"; }
 }

@@ -36,9 +36,13 @@ import java.util.concurrent.TimeUnit;
 final class KafkaPublisher {
     private static final Logger log = LoggerFactory.getLogger(KafkaPublisher.class);
 
-    private record Pending(String topic, Message message, boolean createTopic, CompletableFuture<PublishReceipt> result) {}
+    /**
+     * One queued publish. {@code dueMs} > 0: a delayed record, written to the delay tier that fits (see
+     * {@link DelayTiers}) with {@code topic} as its target, or straight to {@code topic} when already due.
+     */
+    private record Pending(String topic, Message message, boolean createTopic, long dueMs, CompletableFuture<PublishReceipt> result) {}
 
-    private static final Pending STOP = new Pending(null, null, false, null);
+    private static final Pending STOP = new Pending(null, null, false, 0, null);
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final Topics topics;
@@ -65,9 +69,22 @@ final class KafkaPublisher {
 
     /** Queues one record; {@code createTopic} false means the topic must already exist (replies). */
     CompletableFuture<PublishReceipt> send(String topic, Message message, boolean createTopic) {
+        return enqueue(new Pending(topic, message, createTopic, 0, new CompletableFuture<>()));
+    }
+
+    /**
+     * Queues a record due at {@code dueMs} (epoch ms) for {@code topic}: it goes to a delay tier with {@code topic}
+     * as its target (both topics are created on first use), or straight to {@code topic} when due by the time
+     * it is handed to the producer. The receipt names {@code topic} and the record's position in the tier.
+     */
+    CompletableFuture<PublishReceipt> sendDelayed(String topic, Message message, long dueMs) {
+        return enqueue(new Pending(topic, message, true, dueMs, new CompletableFuture<>()));
+    }
+
+    private CompletableFuture<PublishReceipt> enqueue(Pending p) {
         if (closed) return CompletableFuture.failedFuture(new ClosedException("Kafka transport"));
-        CompletableFuture<PublishReceipt> result = new CompletableFuture<>();
-        Pending p = new Pending(topic, message, createTopic, result);
+        String topic = p.topic();
+        CompletableFuture<PublishReceipt> result = p.result();
         if (!queue.offer(p)) {
             try {
                 queue.put(p);
@@ -101,27 +118,44 @@ final class KafkaPublisher {
         }
     }
 
-    private void hand(Pending p) {
-        Topics.Info info = topics.ifKnown(p.topic());
-        if (info == null) {
-            try {
-                info = Topics.await(p.createTopic() ? topics.ensure(p.topic()) : topics.requireExisting(p.topic()),
-                        topicTimeout, "making sure topic '" + p.topic() + "' exists");
-            } catch (OmnibusException e) {
-                p.result().completeExceptionally(e instanceof PublishException || e instanceof dev.omnibus.ConfigurationException
-                        || e instanceof dev.omnibus.BrokerUnavailableException ? e
-                        : new PublishException("Cannot publish to Kafka topic '" + p.topic() + "': " + e.getMessage(), e));
-                return;
-            }
+    private Topics.Info known(Pending p, String topic) {
+        Topics.Info info = topics.ifKnown(topic);
+        if (info != null) return info;
+        try {
+            return Topics.await(p.createTopic() ? topics.ensure(topic) : topics.requireExisting(topic),
+                    topicTimeout, "making sure topic '" + topic + "' exists");
+        } catch (OmnibusException e) {
+            p.result().completeExceptionally(e instanceof PublishException || e instanceof dev.omnibus.ConfigurationException
+                    || e instanceof dev.omnibus.BrokerUnavailableException ? e
+                    : new PublishException("Cannot publish to Kafka topic '" + topic + "': " + e.getMessage(), e));
+            return null;
         }
+    }
+
+    private void hand(Pending p) {
+        Topics.Info info = known(p, p.topic());
+        if (info == null) return;
         Message message = p.message();
         byte[] key = CloudEventsBinaryMapping.key(message);
         byte[] value = CloudEventsBinaryMapping.value(message);
         Headers headers = CloudEventsBinaryMapping.headers(message);
-        long size = CloudEventsBinaryMapping.estimatedSize(key, value, headers);
         int limit = info.maxMessageBytes();
         String topic = p.topic();
+        String writeTo = topic;
+        if (p.dueMs() > 0) {
+            long now = System.currentTimeMillis();
+            if (p.dueMs() > now) {
+                DelayTiers.Hop hop = DelayTiers.next(now, p.dueMs());
+                Topics.Info tier = known(p, hop.topic());
+                if (tier == null) return;
+                DelayTiers.route(headers, topic, p.dueMs(), hop.holdUntil(), now);
+                writeTo = hop.topic();
+                limit = Math.min(limit, tier.maxMessageBytes());
+            }
+        }
+        long size = CloudEventsBinaryMapping.estimatedSize(key, value, headers);
         CompletableFuture<PublishReceipt> result = p.result();
+        int limitOfRecord = limit;
         if (size > limit) {
             result.completeExceptionally(new MessageTooLargeException(topic, size, limit, "raise the maxMessageBytes option "
                     + "(topics Omnibus creates get max.message.bytes = maxMessageBytes; an existing topic needs its own "
@@ -129,13 +163,13 @@ final class KafkaPublisher {
             return;
         }
         try {
-            producer.send(new ProducerRecord<>(topic, null, null, key, value, headers), (metadata, error) -> {
+            producer.send(new ProducerRecord<>(writeTo, null, null, key, value, headers), (metadata, error) -> {
                 if (error == null) {
                     PublishReceipt receipt = new PublishReceipt(topic, message.id(),
                             Position.of(Integer.toString(metadata.partition()), metadata.offset()), Instant.now());
                     completions.execute(() -> result.complete(receipt));
                 } else {
-                    Throwable mapped = mapError(topic, message, size, limit, error, true);
+                    Throwable mapped = mapError(topic, message, size, limitOfRecord, error, true);
                     completions.execute(() -> result.completeExceptionally(mapped));
                 }
             });

@@ -51,7 +51,13 @@ final class KafkaReceiver implements TransportSubscription, ConsumerRebalanceLis
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(10);
 
-    private record Settlement(KafkaInbound inbound, boolean ack) {}
+    /** An ack/nack, or ({@code park} set) a hand-back for an ordered delayed redelivery, for the poll thread. */
+    private record Settlement(KafkaInbound inbound, boolean ack, ParkedRecords.Park park, CompletableFuture<Void> parkedDone) {
+        Settlement(KafkaInbound inbound, boolean ack) { this(inbound, ack, null, null); }
+    }
+
+    /** Records held back by parked keys beyond which the whole assignment is paused. */
+    private static final int MAX_HELD = 10_000;
 
     private final String topic;
     private final ReceiveOptions options;
@@ -59,6 +65,15 @@ final class KafkaReceiver implements TransportSubscription, ConsumerRebalanceLis
     private final KafkaSettings settings;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final boolean grouped;
+    /** The group's redelivery topic (also consumed), or null without a redelivery schedule. */
+    private final String redeliveryTopic;
+    private final KafkaPublisher publisher;
+    /**
+     * PER_KEY with a redelivery schedule: a handed-back record stays in its partition, parked until due (the
+     * parked offsets and histories in the committed offset's metadata), and no later record of its key is
+     * handed out before it; records of one key are never in flight together.
+     */
+    private final boolean parking;
     private final LinkedBlockingQueue<Settlement> settlements = new LinkedBlockingQueue<>();
     private final CompletableFuture<Void> established = new CompletableFuture<>();
     private final Map<TopicPartition, PartitionProgress> partitions = new LinkedHashMap<>();
@@ -70,8 +85,11 @@ final class KafkaReceiver implements TransportSubscription, ConsumerRebalanceLis
     private boolean paused;
 
     KafkaReceiver(String topic, ReceiveOptions options, Consumer<Inbound> sink, KafkaSettings settings,
-                  KafkaConsumer<byte[], byte[]> consumer) {
+                  KafkaConsumer<byte[], byte[]> consumer, String redeliveryTopic, KafkaPublisher publisher) {
         this.topic = topic;
+        this.redeliveryTopic = redeliveryTopic;
+        this.publisher = publisher;
+        this.parking = options.redelivery() != null && options.ordering() == dev.omnibus.Ordering.PER_KEY;
         this.options = options;
         this.sink = sink;
         this.settings = settings;
@@ -108,6 +126,36 @@ final class KafkaReceiver implements TransportSubscription, ConsumerRebalanceLis
         settlements.add(new Settlement(inbound, ack));
     }
 
+    /**
+     * Hands {@code message} to the delay tiers with the group's redelivery topic as target, due after
+     * {@code delay}; once the broker acknowledged it, {@code ack} settles the original (so its offset is only
+     * committed after the redelivery is durable).
+     */
+    java.util.concurrent.CompletableFuture<Void> redeliver(dev.omnibus.Message message, Duration delay, Runnable ack) {
+        if (parking) return CompletableFuture.failedFuture(new IllegalStateException("parking subscriptions park"));
+        if (redeliveryTopic == null) {
+            return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("the subscription to '" + topic
+                    + "' was made without a redelivery schedule (ReceiveOptions.redelivery)"));
+        }
+        long due = System.currentTimeMillis() + Math.max(0, delay.toMillis());
+        return publisher.sendDelayed(redeliveryTopic, message, due).thenRun(ack);
+    }
+
+    boolean parking() { return parking; }
+
+    /**
+     * Parks {@code inbound}'s record until {@code delay} from now with the history of {@code withHistory}: the poll
+     * thread keeps it (and every later record of its key) back, and commits the partition's offset with the parked
+     * record in its metadata before the future completes.
+     */
+    CompletableFuture<Void> park(KafkaInbound inbound, dev.omnibus.Message withHistory, Duration delay) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        ParkedRecords.Park park = new ParkedRecords.Park(System.currentTimeMillis() + Math.max(0, delay.toMillis()),
+                ParkedRecords.historyOf(withHistory.extensions()));
+        settlements.add(new Settlement(inbound, true, park, done));
+        return done;
+    }
+
     @Override public void stopReceiving() { receiving = false; }
 
     @Override
@@ -128,7 +176,7 @@ final class KafkaReceiver implements TransportSubscription, ConsumerRebalanceLis
 
     private void run() {
         try {
-            if (grouped) consumer.subscribe(List.of(topic), this);
+            if (grouped) consumer.subscribe(redeliveryTopic == null ? List.of(topic) : List.of(topic, redeliveryTopic), this);
             else assignAll();
             while (!closing) {
                 try {
@@ -198,9 +246,23 @@ final class KafkaReceiver implements TransportSubscription, ConsumerRebalanceLis
         unsettled--;
         KafkaInbound in = s.inbound();
         PartitionProgress p = partitions.get(in.progress.partition);
-        if (p != in.progress || !p.isCurrent(in)) return; // revoked, or discarded by an earlier nack
+        if (p != in.progress || !p.isCurrent(in)) { // revoked, or discarded by an earlier nack
+            if (s.park() != null) {
+                // the record comes again from the partition's committed offset, in order, to whoever owns it now
+                log.info("{} was revoked or discarded before its redelivery was parked; it is delivered again from the "
+                        + "committed offset (its redelivery history restarts)", in);
+                in.settledByPark();
+                s.parkedDone().complete(null);
+            }
+            return;
+        }
+        if (s.park() != null) {
+            parkNow(p, in, s);
+            return;
+        }
         if (s.ack()) {
             p.acked(in);
+            if (p.parked.remove(in.offset()) != null) p.parkedChanged = true; // the parked record came back and is done
         } else {
             p.discardFrom(in.offset());
             consumer.seek(p.partition, in.offset());
@@ -217,7 +279,40 @@ final class KafkaReceiver implements TransportSubscription, ConsumerRebalanceLis
         deliverBuffered();
     }
 
+    /** Poll thread: parks the record, commits the metadata, completes the hand-back (or undoes it when the commit fails). */
+    private void parkNow(PartitionProgress p, KafkaInbound in, Settlement s) {
+        long offset = in.offset();
+        p.inflight.remove(offset);
+        p.parked.put(offset, s.park());
+        p.parkedChanged = true;
+        p.rebuffer(in.record);
+        OffsetAndMetadata commit = new OffsetAndMetadata(p.safeCommitPosition(), ParkedRecords.encode(p.parked));
+        try {
+            if (commit.metadata().length() > ParkedRecords.MAX_BYTES) {
+                throw new IllegalStateException("the parked records of " + p.partition + " need " + commit.metadata().length()
+                        + " bytes of offset metadata, more than " + ParkedRecords.MAX_BYTES);
+            }
+            consumer.commitSync(Map.of(p.partition, commit), COMMIT_TIMEOUT);
+            p.committed = commit.offset();
+            p.parkedChanged = false;
+        } catch (RuntimeException e) {
+            // not durable: undo, the inbound is unsettled again and the core retries the hand-back
+            p.parked.remove(offset);
+            p.buffered.removeIf(r -> r.offset() == offset);
+            p.inflight.put(offset, in);
+            unsettled++;
+            s.parkedDone().completeExceptionally(e);
+            return;
+        }
+        in.settledByPark();
+        s.parkedDone().complete(null);
+    }
+
     private void deliverBuffered() {
+        if (parking) {
+            deliverParking();
+            return;
+        }
         if (!receiving) return;
         for (PartitionProgress p : partitions.values()) {
             while (unsettled < options.maxInFlight() && !p.buffered.isEmpty()) {
@@ -235,7 +330,52 @@ final class KafkaReceiver implements TransportSubscription, ConsumerRebalanceLis
         }
     }
 
+    /** Parking mode: true while a record that could be handed out waits (or too many are held back). */
+    private boolean deliverableLeft;
+
+    /**
+     * Parking mode: hands out buffered records in offset order, skipping (holding, in order) every record whose key
+     * has a record in flight or parked before it, and a parked record until it is due (then with its history).
+     */
+    private void deliverParking() {
+        deliverableLeft = false;
+        if (!receiving) return;
+        long now = System.currentTimeMillis();
+        int held = 0;
+        for (PartitionProgress p : partitions.values()) {
+            java.util.Set<String> blocked = new HashSet<>();
+            for (KafkaInbound i : p.inflight.values()) if (!i.done && i.key() != null) blocked.add(i.key());
+            for (java.util.Iterator<ConsumerRecord<byte[], byte[]>> it = p.buffered.iterator(); it.hasNext(); ) {
+                ConsumerRecord<byte[], byte[]> r = it.next();
+                String key = CloudEventsBinaryMapping.key(r);
+                ParkedRecords.Park park = p.parked.get(r.offset());
+                boolean hold = (key != null && blocked.contains(key)) || (park != null && park.dueMs() > now);
+                if (hold) {
+                    if (key != null) blocked.add(key);
+                    held++;
+                    continue;
+                }
+                if (unsettled >= options.maxInFlight()) {
+                    deliverableLeft = true;
+                    break;
+                }
+                it.remove();
+                KafkaInbound in = new KafkaInbound(this, p, r, p.deliveryCountOf(r.offset()), park == null ? null : park.history());
+                p.delivered(in);
+                unsettled++;
+                if (key != null) blocked.add(key);
+                try {
+                    sink.accept(in);
+                } catch (RuntimeException e) {
+                    log.error("Omnibus sink rejected {} on '{}'; it will be settled by the core or redelivered", in, topic, e);
+                }
+            }
+        }
+        if (held >= MAX_HELD) deliverableLeft = true;
+    }
+
     private boolean anyBuffered() {
+        if (parking) return deliverableLeft;
         for (PartitionProgress p : partitions.values()) if (!p.buffered.isEmpty()) return true;
         return false;
     }
@@ -254,7 +394,7 @@ final class KafkaReceiver implements TransportSubscription, ConsumerRebalanceLis
         if (!grouped) return due;
         for (TopicPartition tp : among) {
             PartitionProgress p = partitions.get(tp);
-            if (p != null && p.needsCommit()) due.put(tp, new OffsetAndMetadata(p.commitPosition));
+            if (p != null && p.needsCommit()) due.put(tp, new OffsetAndMetadata(p.safeCommitPosition(), ParkedRecords.encode(p.parked)));
         }
         return due;
     }
@@ -262,13 +402,20 @@ final class KafkaReceiver implements TransportSubscription, ConsumerRebalanceLis
     private void commitIfNeeded() {
         Map<TopicPartition, OffsetAndMetadata> due = commitsDue(partitions.keySet());
         if (due.isEmpty()) return;
-        due.forEach((tp, o) -> partitions.get(tp).committed = o.offset());
+        due.forEach((tp, o) -> {
+            PartitionProgress p = partitions.get(tp);
+            p.committed = o.offset();
+            p.parkedChanged = false;
+        });
         consumer.commitAsync(due, (offsets, error) -> {
             if (error == null) return;
             log.debug("Async commit on '{}' failed (will retry with the next one): {}", topic, error.toString());
             offsets.forEach((tp, o) -> {
                 PartitionProgress p = partitions.get(tp);
-                if (p != null && p.committed == o.offset()) p.committed = -1;
+                if (p != null && p.committed == o.offset()) {
+                    p.committed = -1;
+                    p.parkedChanged = true;
+                }
             });
         });
     }
@@ -278,7 +425,10 @@ final class KafkaReceiver implements TransportSubscription, ConsumerRebalanceLis
         if (due.isEmpty()) return;
         try {
             consumer.commitSync(due, COMMIT_TIMEOUT);
-            due.forEach((tp, o) -> partitions.get(tp).committed = o.offset());
+            due.forEach((tp, o) -> {
+                partitions.get(tp).committed = o.offset();
+                partitions.get(tp).parkedChanged = false;
+            });
         } catch (KafkaException e) {
             log.warn("Commit of {} on '{}' failed; those messages may be redelivered: {}", due, topic, e.toString());
         }
@@ -312,11 +462,17 @@ final class KafkaReceiver implements TransportSubscription, ConsumerRebalanceLis
         if (!assigned.isEmpty()) {
             Set<TopicPartition> added = new HashSet<>(assigned);
             Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(added, settings.subscribeTimeout());
+            // every record of the group's redelivery topic is for the group: a partition it has not committed yet
+            // is read from its beginning, whatever startFrom says
+            List<TopicPartition> fresh = added.stream().filter(tp -> tp.topic().equals(redeliveryTopic) && committed.get(tp) == null).toList();
+            if (!fresh.isEmpty()) consumer.seekToBeginning(fresh);
             for (TopicPartition tp : added) {
                 long position = consumer.position(tp, settings.subscribeTimeout());
                 OffsetAndMetadata c = committed.get(tp);
                 // no committed offset yet: commit the resolved start so a LATEST group keeps its place
-                partitions.put(tp, new PartitionProgress(tp, position, c == null ? -1 : c.offset()));
+                PartitionProgress p = new PartitionProgress(tp, position, c == null ? -1 : c.offset());
+                if (parking && c != null) p.parked.putAll(ParkedRecords.decode(c.metadata()));
+                partitions.put(tp, p);
             }
             if (paused) consumer.pause(added);
         }

@@ -36,6 +36,7 @@ public record KafkaSettings(
         int maxMessageBytes,
         boolean autoCreateTopics,
         int maxPendingPublishes,
+        boolean delayForwarder,
         Map<String, Object> producer,
         Map<String, Object> consumer,
         Map<String, Object> admin) {
@@ -71,6 +72,7 @@ public record KafkaSettings(
                 Integer.MAX_VALUE - FRAMING_HEADROOM);
         boolean autoCreate = config.booleanOption("autoCreateTopics", true);
         int maxPending = config.intOption("maxPendingPublishes", 100_000, 1, 10_000_000);
+        boolean delayForwarder = config.booleanOption("delayForwarder", true);
 
         Map<String, Object> producer = new LinkedHashMap<>();
         Map<String, Object> consumer = new LinkedHashMap<>();
@@ -90,7 +92,7 @@ public record KafkaSettings(
             }
         });
         return new KafkaSettings(servers, connectTimeout, subscribeTimeout, drain, closeTimeout, partitions,
-                (short) rf, maxMessageBytes, autoCreate, maxPending, Map.copyOf(producer), Map.copyOf(consumer), Map.copyOf(admin));
+                (short) rf, maxMessageBytes, autoCreate, maxPending, delayForwarder, Map.copyOf(producer), Map.copyOf(consumer), Map.copyOf(admin));
     }
 
     private static void put(Map<String, Object> target, String prefix, String key, String value, NativeClient client) {

@@ -61,6 +61,7 @@ public final class KafkaTransport implements Transport {
     private final Admin admin;
     private final Topics topics;
     private final KafkaPublisher publisher;
+    private final DelayForwarder forwarder;
     private final Set<Capability> capabilities;
     private final String description;
     private final Set<KafkaReceiver> receivers = ConcurrentHashMap.newKeySet();
@@ -72,9 +73,22 @@ public final class KafkaTransport implements Transport {
         this.admin = admin;
         this.description = description;
         this.topics = new Topics(admin, settings);
-        this.publisher = new KafkaPublisher(new KafkaProducer<>(producerConfig(settings)), topics,
-                settings.subscribeTimeout(), settings.maxPendingPublishes());
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(settings));
+        this.publisher = new KafkaPublisher(producer, topics, settings.subscribeTimeout(), settings.maxPendingPublishes());
         this.capabilities = capabilitiesOf(settings);
+        if (settings.delayForwarder()) {
+            KafkaConsumer<byte[], byte[]> consumer;
+            try {
+                consumer = new KafkaConsumer<>(forwarderConfig(settings));
+            } catch (KafkaException e) {
+                publisher.close(Duration.ZERO);
+                throw e;
+            }
+            this.forwarder = new DelayForwarder(consumer, producer, topics);
+            forwarder.start();
+        } else {
+            this.forwarder = null;
+        }
     }
 
     /** Connects: checks within {@code connectTimeout} that a broker answers, then creates the producer. */
@@ -177,12 +191,54 @@ public final class KafkaTransport implements Transport {
         return c;
     }
 
+    /**
+     * The delay forwarder's consumer: group {@link DelayTiers#GROUP} on every tier, from the earliest record of a
+     * tier partition the group has not committed yet, manual commits, incremental (cooperative) rebalances so
+     * processes joining and leaving do not stop the other members' partitions.
+     */
+    private static Map<String, Object> forwarderConfig(KafkaSettings s) {
+        int fetch = s.maxMessageBytes() + KafkaSettings.FRAMING_HEADROOM;
+        Map<String, Object> c = new HashMap<>();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, DelayForwarder.MAX_BUFFERED);
+        c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Math.max(1024 * 1024, fetch));
+        c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Math.max(50 * 1024 * 1024, fetch));
+        c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+        c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        c.putAll(s.consumer());
+        c.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG); // one static id shared by every process would fence them
+        // the classic protocol with the cooperative sticky assignor: a member joining or leaving moves only the
+        // partitions it gains or gives up, within a few polls (the KIP-848 protocol, kafka.group.protocol=consumer,
+        // moves them on the next heartbeat, 5 s by default, which makes scheduled messages late during a deploy)
+        if (!"consumer".equalsIgnoreCase(String.valueOf(c.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG)))) {
+            c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                    org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
+            // a crashed process's tier partitions move to the others after the session timeout: 10 s, not 45 s
+            c.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+            c.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
+        } else {
+            c.remove(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
+        }
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, DelayTiers.GROUP);
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "omnibus-delay-forwarder-" + Long.toString(System.nanoTime(), 36));
+        return c;
+    }
+
     /** DURABLE needs acks=all; BROKER_DEDUPLICATION needs the idempotent producer: both are the defaults. */
     static Set<Capability> capabilitiesOf(KafkaSettings s) {
         Set<Capability> c = EnumSet.of(Capability.CONSUMER_GROUPS, Capability.PER_KEY_ORDERING, Capability.REPLAY,
                 Capability.REQUEST_REPLY, Capability.ADMIN, Capability.LAG);
         String acks = s.producerSetting(ProducerConfig.ACKS_CONFIG, "all").toLowerCase(Locale.ROOT);
-        if (acks.equals("all") || acks.equals("-1")) c.add(Capability.DURABLE);
+        if (acks.equals("all") || acks.equals("-1")) {
+            c.add(Capability.DURABLE);
+            c.add(Capability.SCHEDULED_DELIVERY); // the tiers are only as durable as the produce into them
+            c.add(Capability.DELAYED_REDELIVERY);
+            c.add(Capability.ORDERED_DELAYED_REDELIVERY); // parked in place, history in the committed offset's metadata
+        }
         if (s.producerSetting(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true").equalsIgnoreCase("true")) {
             c.add(Capability.BROKER_DEDUPLICATION);
         }
@@ -212,13 +268,33 @@ public final class KafkaTransport implements Transport {
         return publisher.send(topic, message, true);
     }
 
+    /**
+     * Scheduled delivery through the delay tiers ({@link DelayTiers}); a due time already past is a plain send.
+     * The future completes once the record is durably in a tier (or the topic).
+     */
+    @Override
+    public CompletableFuture<PublishReceipt> sendAt(String topic, Message message, java.time.Instant due) {
+        long dueMs = due.toEpochMilli();
+        if (dueMs <= System.currentTimeMillis()) return publisher.send(topic, message, true);
+        return publisher.sendDelayed(topic, message, dueMs);
+    }
+
+    @Override public Duration maxScheduleDelay() { return DelayTiers.MAX_DELAY; }
+
     // ---- consuming ----
 
     @Override
     public TransportSubscription receive(String topic, ReceiveOptions options, Consumer<Inbound> sink) {
         if (closed) throw new ClosedException("Kafka transport");
         topics.ensureNow(topic);
-        KafkaReceiver receiver = new KafkaReceiver(topic, options, sink, settings, new KafkaConsumer<>(consumerConfig(options)));
+        String redeliveryTopic = null;
+        if (options.redelivery() != null) {
+            redeliveryTopic = redeliveryTopic(topic, options.group()); // checks the group also where it parks
+            if (options.ordering() == dev.omnibus.Ordering.PER_KEY) redeliveryTopic = null; // parked in place
+            else topics.ensureNow(redeliveryTopic);
+        }
+        KafkaReceiver receiver = new KafkaReceiver(topic, options, sink, settings, new KafkaConsumer<>(consumerConfig(options)),
+                redeliveryTopic, publisher);
         receiver.start();
         receivers.add(receiver);
         return new TransportSubscription() {
@@ -228,6 +304,25 @@ public final class KafkaTransport implements Transport {
                 receivers.remove(receiver);
             }
         };
+    }
+
+    /**
+     * The topic a group's delayed redeliveries of {@code topic} come back through: {@code <topic>.redelivery.<group>},
+     * consumed by the group's subscriptions with a redelivery schedule and by no one else.
+     */
+    static String redeliveryTopic(String topic, String group) {
+        if (group == null) {
+            throw new ConfigurationException("A delayed-redelivery schedule on Kafka needs a consumer group (the redeliveries "
+                    + "come back through the group's own topic '" + topic + ".redelivery.<group>'): subscribe with "
+                    + "SubscribeOptions.group(...), or use in-process retries only");
+        }
+        String name = topic + ".redelivery." + group;
+        if (name.length() > 249 || !name.matches("[a-zA-Z0-9._-]+")) {
+            throw new ConfigurationException("group", group, "a group name made of letters, digits, '.', '_' and '-' that "
+                    + "keeps '" + topic + ".redelivery.<group>' within 249 characters: Kafka names the group's redelivery "
+                    + "topic after it");
+        }
+        return name;
     }
 
     /**
@@ -282,6 +377,7 @@ public final class KafkaTransport implements Transport {
         closed = true;
         for (KafkaReceiver r : receivers) r.close();
         receivers.clear();
+        if (forwarder != null) forwarder.close(settings.closeTimeout());
         topics.deleteQuietly(new ArrayList<>(replyTopics), Duration.ofSeconds(5));
         publisher.close(settings.closeTimeout());
         admin.close(Duration.ofSeconds(5));

@@ -27,6 +27,13 @@ final class PartitionProgress {
     long commitPosition;
     /** Last offset committed (or sent for commit); -1 when the group has none for this partition. */
     long committed;
+    /**
+     * PER_KEY with a redelivery schedule: records handed back for a delayed redelivery, by offset. They stay in
+     * the partition, uncommitted; the map travels in the committed offset's metadata ({@link ParkedRecords}).
+     */
+    final NavigableMap<Long, ParkedRecords.Park> parked = new TreeMap<>();
+    /** The parked map changed since the last commit. */
+    boolean parkedChanged;
 
     PartitionProgress(TopicPartition partition, long position, long committed) {
         this.partition = partition;
@@ -59,7 +66,28 @@ final class PartitionProgress {
         NavigableMap<Long, KafkaInbound> tail = inflight.tailMap(offset, true);
         for (Long o : tail.keySet()) redeliveries.merge(o, 1, Integer::sum);
         tail.clear();
+        buffered.removeIf(r -> r.offset() >= offset); // earlier ones are held back by a parked key: keep them
+    }
+
+    /**
+     * The offset to commit: the completed prefix, but never past a parked record or a fetched one not yet
+     * delivered (records of a parked key wait in {@link #buffered} while later ones of other keys complete).
+     */
+    long safeCommitPosition() {
+        long position = commitPosition;
+        if (!parked.isEmpty()) position = Math.min(position, parked.firstKey());
+        ConsumerRecord<byte[], byte[]> first = buffered.peekFirst();
+        if (first != null) position = Math.min(position, first.offset());
+        return position;
+    }
+
+    /** Puts a record back into {@link #buffered}, in offset order. */
+    void rebuffer(ConsumerRecord<byte[], byte[]> record) {
+        java.util.List<ConsumerRecord<byte[], byte[]>> all = new java.util.ArrayList<>(buffered);
+        all.add(record);
+        all.sort(java.util.Comparator.comparingLong(ConsumerRecord::offset));
         buffered.clear();
+        buffered.addAll(all);
     }
 
     boolean hasUnsettled() {
@@ -67,5 +95,5 @@ final class PartitionProgress {
         return false;
     }
 
-    boolean needsCommit() { return commitPosition > committed; }
+    boolean needsCommit() { return safeCommitPosition() > committed || parkedChanged; }
 }

@@ -54,8 +54,18 @@ final class Topics {
 
     /** Makes sure {@code topic} exists (creating it when allowed). Fails with {@link ConfigurationException} naming the fix. */
     CompletableFuture<Info> ensure(String topic) {
-        return cached(topic, () -> settings.autoCreateTopics() ? create(topic, settings.partitions(), Map.of())
+        return cached(topic, () -> settings.autoCreateTopics() ? create(topic, settings.partitions(), configOf(topic))
                 : describe(topic, true, 0));
+    }
+
+    /** Extra configuration of a topic the driver creates: a delay tier keeps its records longer than its delay. */
+    private static Map<String, String> configOf(String topic) {
+        for (Duration tier : DelayTiers.TIERS) {
+            if (DelayTiers.topicOf(tier).equals(topic)) {
+                return Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(DelayTiers.retentionOf(tier).toMillis()));
+            }
+        }
+        return Map.of();
     }
 
     /** Blocking {@link #ensure}, bounded by {@code connectTimeout}-scale limits; rethrows the cause. */
