@@ -43,10 +43,27 @@ final class KafkaAdmin implements TransportAdmin {
         this.timeout = timeout;
     }
 
+    /**
+     * The application's topics: without Kafka's internal topics and without the driver's delay
+     * infrastructure (the tiers {@code omnibus.delay.*} and the groups' {@code <topic>.redelivery.<group>}).
+     */
     @Override
     public Set<String> topics() {
+        Set<String> all = new TreeSet<>();
+        for (String name : allTopics()) if (!isDelayInfrastructure(name)) all.add(name);
+        return all;
+    }
+
+    private Set<String> allTopics() {
         return new TreeSet<>(await(admin.listTopics(new ListTopicsOptions().listInternal(false)).names(), "listing topics"));
     }
+
+    static boolean isDelayInfrastructure(String name) {
+        return name.startsWith(DelayTiers.PREFIX) || name.contains(REDELIVERY_INFIX);
+    }
+
+    /** {@code <topic>.redelivery.<group>}: a group's delayed redeliveries (KafkaTransport). */
+    static final String REDELIVERY_INFIX = ".redelivery.";
 
     @Override
     public Set<String> groups(String topic) {
@@ -118,8 +135,10 @@ final class KafkaAdmin implements TransportAdmin {
 
     @Override
     public void deleteTopic(String topic) {
+        List<String> doomed = new java.util.ArrayList<>(List.of(topic)); // with its groups' redelivery topics
+        for (String name : allTopics()) if (name.startsWith(topic + REDELIVERY_INFIX)) doomed.add(name);
         try {
-            await(admin.deleteTopics(List.of(topic)).all(), "deleting topic '" + topic + "'");
+            await(admin.deleteTopics(doomed).all(), "deleting topic '" + topic + "'");
         } catch (RuntimeException e) {
             if (!(Topics.unwrap(e.getCause() == null ? e : e.getCause()) instanceof UnknownTopicOrPartitionException)) throw e;
         } finally {
@@ -128,7 +147,7 @@ final class KafkaAdmin implements TransportAdmin {
         // deletion completes asynchronously in the cluster: return once the topic is gone from the metadata,
         // so that a publish right after re-creates it instead of racing the deletion
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (topics().contains(topic) && System.nanoTime() < deadline) {
+        while (allTopics().contains(topic) && System.nanoTime() < deadline) {
             await(CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(100,
                     java.util.concurrent.TimeUnit.MILLISECONDS)), "waiting for the deletion of '" + topic + "'");
         }

@@ -316,7 +316,7 @@ public final class KafkaTransport implements Transport {
                     + "come back through the group's own topic '" + topic + ".redelivery.<group>'): subscribe with "
                     + "SubscribeOptions.group(...), or use in-process retries only");
         }
-        String name = topic + ".redelivery." + group;
+        String name = topic + KafkaAdmin.REDELIVERY_INFIX + group;
         if (name.length() > 249 || !name.matches("[a-zA-Z0-9._-]+")) {
             throw new ConfigurationException("group", group, "a group name made of letters, digits, '.', '_' and '-' that "
                     + "keeps '" + topic + ".redelivery.<group>' within 249 characters: Kafka names the group's redelivery "
