@@ -57,7 +57,7 @@ class KafkaDelayedRedeliveryTest {
         List<String> failing = new CopyOnWriteArrayList<>();
         List<Instant> failingAt = new CopyOnWriteArrayList<>();
         List<String> other = new CopyOnWriteArrayList<>();
-        bus.subscribe(t, SubscribeOptions.group("failing").ordering(Ordering.NONE).retry(RetryPolicy.none())
+        var failingSubscription = bus.subscribe(t, SubscribeOptions.group("failing").ordering(Ordering.NONE).retry(RetryPolicy.none())
                 .redelivery(Duration.ofSeconds(2)), d -> {
             failing.add(d.id() + "#" + d.attempt() + "@" + d.topic());
             failingAt.add(Instant.now());
@@ -77,6 +77,15 @@ class KafkaDelayedRedeliveryTest {
         try (var admin = broker.admin()) {
             assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains(t + ".redelivery.failing")
                     .doesNotContain(t + ".redelivery.other");
+        }
+        // the admin API shows the application's topic, not the delay infrastructure, and deletes both
+        assertThat(bus.admin().topics()).contains(t).doesNotContain(t + ".redelivery.failing")
+                .noneMatch(name -> name.startsWith("omnibus.delay."));
+        failingSubscription.close();
+        bus.admin().deleteTopic(t);
+        try (var admin = broker.admin()) {
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(admin.listTopics().names()
+                    .get(30, TimeUnit.SECONDS)).doesNotContain(t, t + ".redelivery.failing"));
         }
     }
 
