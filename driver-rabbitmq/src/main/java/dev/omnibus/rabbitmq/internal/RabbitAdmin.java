@@ -40,7 +40,7 @@ final class RabbitAdmin implements TransportAdmin {
         for (JsonNode e : management.list("exchanges", "name,type,durable")) {
             String name = e.path("name").asText();
             if ("topic".equals(e.path("type").asText()) && e.path("durable").asBoolean() && !name.isEmpty()
-                    && !name.startsWith("amq.")) {
+                    && !name.startsWith("amq.") && !DelayLevels.isDelayInfrastructure(name)) {
                 out.add(name);
             }
         }
