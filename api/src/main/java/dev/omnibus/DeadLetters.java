@@ -40,10 +40,14 @@ public final class DeadLetters {
 
     private DeadLetters() {}
 
-    /** The original message, with every dead-letter extension removed. */
+    /**
+     * The original message, with every dead-letter extension removed, and the attempt history of delayed
+     * redeliveries ({@link Redeliveries#ALL}) too: a redriven message starts its attempts afresh.
+     */
     public static Message original(Message deadLetter) {
         Message.Builder b = deadLetter.toBuilder();
         for (String name : ALL) b.extension(name, null);
+        for (String name : Redeliveries.ALL) b.extension(name, null);
         return b.build();
     }
 }

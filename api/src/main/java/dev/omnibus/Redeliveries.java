@@ -22,4 +22,8 @@ public final class Redeliveries {
     public static final String ERROR_MESSAGE = "rdlverrormessage";
     /** The topic the message was consumed from (the broker may deliver it through another destination). */
     public static final String ORIGINAL_TOPIC = "rdlvtopic";
+
+    /** Every history extension. */
+    public static final java.util.List<String> ALL = java.util.List.of(REDELIVERIES, ATTEMPTS, FIRST_FAILURE, ERROR_TYPE,
+            ERROR_MESSAGE, ORIGINAL_TOPIC);
 }

@@ -7,6 +7,8 @@ import dev.omnibus.InvalidEnvelopeException;
 import dev.omnibus.Message;
 import dev.omnibus.MessageHandler;
 import dev.omnibus.Ordering;
+import dev.omnibus.Redeliveries;
+import dev.omnibus.RedeliverySchedule;
 import dev.omnibus.RetryLaterException;
 import dev.omnibus.SubscribeOptions;
 import dev.omnibus.Subscription;
@@ -42,6 +44,7 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
     private static final Logger log = LoggerFactory.getLogger(ConsumerPipeline.class);
     private static final Duration CLAIM_BUSY_DELAY = Duration.ofMillis(100);
     private static final long DEAD_LETTER_TIMEOUT_SECONDS = 60;
+    private static final long REDELIVERY_TIMEOUT_SECONDS = 60;
 
     private final String topic;
     private final SubscribeOptions options;
@@ -107,6 +110,13 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
         private Delivery delivery;           // the failed delivery a dead letter is published for
         private int runs;                    // handler invocations so far
         private SettleOutcome deadLetterOutcome = SettleOutcome.DEAD_LETTERED;
+        // delayed redelivery (only with a RedeliverySchedule): the history the message arrived with
+        private boolean historyRead;
+        private int priorAttempts;           // handler attempts of earlier redeliveries
+        private int redeliveries;            // redeliveries so far
+        private Message pendingRedelivery;   // built, not yet taken by the broker
+        private Duration pendingDelay;
+        private int redeliveryFailures;
 
         Attempts(Inbound inbound, Instant firstReceived) {
             this.inbound = inbound;
@@ -116,6 +126,7 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
         @Override
         public Duration run() {
             if (pendingDeadLetter != null) return publishDeadLetter();
+            if (pendingRedelivery != null) return handBack();
             Message message;
             try {
                 message = inbound.message();
@@ -143,7 +154,8 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
                     case CLAIMED -> claimed = true;
                 }
             }
-            Delivery delivery = new Delivery(message, topic, options.group(), inbound.position(), attempt,
+            if (!historyRead && options.redelivery() != null) readHistory(message);
+            Delivery delivery = new Delivery(message, topic, options.group(), inbound.position(), priorAttempts + attempt,
                     inbound.deliveryCount(), firstReceived);
             Observers observers = sender.observers();
             ProcessObservation observation = observers == null ? null
@@ -188,8 +200,69 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
                 }
                 releaseClaim(message);
                 this.delivery = delivery;
+                RedeliverySchedule schedule = options.redelivery();
+                if (schedule != null && options.retry().isRetryable(error)) {
+                    Duration delay = schedule.delayBefore(redeliveries + 1);
+                    if (delay != null) return redeliver(message, error, delay);
+                }
                 return deadLetter(message, error, now);
             }
+        }
+
+        /** Reads the attempt history a redelivered message carries; a malformed one counts as none. */
+        private void readHistory(Message message) {
+            historyRead = true;
+            String count = message.extension(Redeliveries.REDELIVERIES);
+            if (count == null) return;
+            try {
+                redeliveries = Math.max(0, Integer.parseInt(count));
+                String attempts = message.extension(Redeliveries.ATTEMPTS);
+                priorAttempts = attempts == null ? 0 : Math.max(0, Integer.parseInt(attempts));
+                String first = message.extension(Redeliveries.FIRST_FAILURE);
+                if (first != null) firstFailure = Instant.parse(first);
+            } catch (RuntimeException malformed) {
+                log.warn("Ignoring the malformed redelivery history of {} on {}: {}", message.id(), topic, malformed.toString());
+                redeliveries = 0;
+                priorAttempts = 0;
+            }
+        }
+
+        /** Hands {@code message} back to the broker with its history, to come again after {@code delay}. */
+        private Duration redeliver(Message message, Throwable error, Duration delay) {
+            pendingRedelivery = message.toBuilder()
+                    .extension(Redeliveries.REDELIVERIES, Integer.toString(redeliveries + 1))
+                    .extension(Redeliveries.ATTEMPTS, Integer.toString(priorAttempts + attempt))
+                    .extension(Redeliveries.FIRST_FAILURE, firstFailure.toString())
+                    .extension(Redeliveries.ERROR_TYPE, error.getClass().getName())
+                    .extension(Redeliveries.ERROR_MESSAGE, truncate(String.valueOf(error.getMessage())))
+                    .extension(Redeliveries.ORIGINAL_TOPIC, topic)
+                    .build();
+            pendingDelay = delay;
+            pendingWhy = "after " + (priorAttempts + attempt) + " attempt(s): " + error;
+            return handBack();
+        }
+
+        /**
+         * Gives the pending redelivery to the broker; the inbound is settled by the transport once the broker
+         * holds it. On failure the lane keeps the message and tries again with backoff (1 s doubling to 30 s),
+         * as for a dead letter: a nack would lose the history and let later messages of its key overtake it.
+         */
+        private Duration handBack() {
+            Message back = pendingRedelivery;
+            try {
+                inbound.redeliverAfter(back, pendingDelay).get(REDELIVERY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (Exception handBackFailure) {
+                if (handBackFailure instanceof InterruptedException) Thread.currentThread().interrupt();
+                Duration backoff = Duration.ofSeconds(Math.min(30, 1L << Math.min(5, redeliveryFailures++)));
+                lastError = "handing " + back.id() + " back for redelivery fails: " + handBackFailure;
+                log.error("Could not hand {} on {} back for a delayed redelivery; holding its key and trying again in {}",
+                        back.id(), topic, backoff, handBackFailure);
+                return backoff;
+            }
+            log.info("Redelivering {} on {} in {} (redelivery {}) {}", back.id(), topic, pendingDelay, redeliveries + 1, pendingWhy);
+            pendingRedelivery = null;
+            settled(SettleOutcome.REDELIVERY_SCHEDULED, back);
+            return null;
         }
 
         @Override
@@ -214,22 +287,23 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
         private Duration deadLetter(Message message, Throwable error, Instant lastFailure) {
             if (deadLetterTopic == null) {
                 log.error("Dropping {} on {} after {} attempt(s); dead-lettering is off for this subscription",
-                        message.id(), topic, attempt, error);
+                        message.id(), topic, priorAttempts + attempt, error);
                 settle(true, SettleOutcome.DROPPED, message);
                 return null;
             }
+            int attempts = priorAttempts + attempt;
             Message dead = message.toBuilder()
                     .extension(DeadLetters.ORIGINAL_TOPIC, topic)
                     .extension(DeadLetters.GROUP, groupOrEmpty())
                     .extension(DeadLetters.POSITION, String.valueOf(inbound.position()))
-                    .extension(DeadLetters.ATTEMPTS, Integer.toString(attempt))
+                    .extension(DeadLetters.ATTEMPTS, Integer.toString(attempts))
                     .extension(DeadLetters.FIRST_FAILURE, firstFailure.toString())
                     .extension(DeadLetters.LAST_FAILURE, lastFailure.toString())
                     .extension(DeadLetters.ERROR_TYPE, error.getClass().getName())
                     .extension(DeadLetters.ERROR_MESSAGE, truncate(String.valueOf(error.getMessage())))
                     .build();
             pendingDeadLetter = dead;
-            pendingWhy = "after " + attempt + " attempt(s): " + error;
+            pendingWhy = "after " + attempts + " attempt(s): " + error;
             return publishDeadLetter();
         }
 
@@ -288,13 +362,28 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
             }
         }
 
-        private void settle(boolean ack, SettleOutcome outcome, Message message) {
+        /** Records a settlement the transport made itself (a delayed redelivery): no ack or nack. */
+        private void settled(SettleOutcome outcome, Message message) {
             if (settled) return;
             settled = true;
+            try {
+                observeSettled(outcome, message);
+            } finally {
+                unsettled.decrementAndGet();
+            }
+        }
+
+        private void observeSettled(SettleOutcome outcome, Message message) {
             Observers observers = sender.observers();
             if (observers != null) {
                 observers.settled(new SettleContext(sender.client(), topic, options.group(), message, outcome, runs));
             }
+        }
+
+        private void settle(boolean ack, SettleOutcome outcome, Message message) {
+            if (settled) return;
+            settled = true;
+            observeSettled(outcome, message);
             try {
                 if (ack) inbound.ack(); else inbound.nack();
             } catch (RuntimeException e) {

@@ -191,7 +191,20 @@ public final class DefaultMessaging implements Messaging {
         checkTopic(topic);
         if (options == null || handler == null) throw new IllegalArgumentException("options and handler must not be null");
         require(needed(options), "subscribe(" + topic + ", " + options + ")");
+        checkRedeliveryDelays(options);
         return start(topic, options, handler, options.startFrom());
+    }
+
+    /** A schedule's longest delay must be within what the driver can hold ({@link Transport#maxScheduleDelay()}). */
+    private void checkRedeliveryDelays(SubscribeOptions options) {
+        if (options.redelivery() == null) return;
+        Duration max = transport.maxScheduleDelay();
+        for (Duration d : options.redelivery().delays()) {
+            if (d.compareTo(max) > 0) {
+                throw new ConfigurationException("redelivery", options.redelivery(), "delays of at most " + max + " (the "
+                        + scheme + " driver's longest delay)");
+            }
+        }
     }
 
     private TrackedSubscription start(String topic, SubscribeOptions options, MessageHandler handler, StartFrom startFrom) {
@@ -201,7 +214,8 @@ public final class DefaultMessaging implements Messaging {
         if (pipeline.deadLetterTopic() != null) declareDeadLetterTopic(pipeline.deadLetterTopic());
         ReceiveOptions receive = ReceiveOptions.builder().group(options.group()).startFrom(startFrom)
                 .ordering(options.ordering()).maxInFlight(Math.max(options.maxInFlight(), 1))
-                .concurrency(options.concurrency()).deadLetterTopic(pipeline.deadLetterTopic()).build();
+                .concurrency(options.concurrency()).deadLetterTopic(pipeline.deadLetterTopic())
+                .redelivery(options.redelivery()).build();
         TransportSubscription ts = transport.receive(topic, receive, pipeline);
         pipeline.attach(ts);
         subscriptions.add(pipeline);

@@ -13,5 +13,11 @@ public enum SettleOutcome {
     /** Not a valid envelope: dead-lettered with the reason. */
     INVALID_ENVELOPE,
     /** Given back to the broker for redelivery (subscription closing). */
-    GIVEN_BACK
+    GIVEN_BACK,
+    /**
+     * In-process attempts exhausted: handed back to the broker with its attempt history for a delayed
+     * redelivery ({@link dev.omnibus.RedeliverySchedule}); the broker settled the original once it held the
+     * redelivery. The message comes again; this is not a completion.
+     */
+    REDELIVERY_SCHEDULED
 }

@@ -27,6 +27,9 @@ import dev.omnibus.observation.SettleContext;
 import dev.omnibus.spi.CapabilityOffer;
 import dev.omnibus.spi.MessagingDriver;
 import dev.omnibus.PublishReceipt;
+import dev.omnibus.PublishOptions;
+import dev.omnibus.Redeliveries;
+import dev.omnibus.Ordering;
 import dev.omnibus.RemoteHandlerException;
 import dev.omnibus.RequestTimeoutException;
 import dev.omnibus.RetryLaterException;
@@ -751,6 +754,363 @@ public abstract class MessagingConformanceKit extends BrokerKit {
             assertThat(dead.extension(DeadLetters.ERROR_MESSAGE)).isNotBlank();
             assertThat(dead.extension(DeadLetters.ATTEMPTS)).isEqualTo("0");
             assertThat(dead.extension(DeadLetters.ORIGINAL_TOPIC)).isEqualTo(t);
+        }
+    }
+
+    /**
+     * {@link Capability#SCHEDULED_DELIVERY}: {@code publish(topic, message, PublishOptions.deliverAt/deliverAfter)}.
+     * Delays are short (about 1-2 s) so the group runs in seconds on a real broker; lateness bounds are generous
+     * (the lateness figure belongs to the benchmark), earliness has no tolerance beyond clock rounding.
+     */
+    @Nested
+    class ScheduledDelivery {
+        private static final Duration EARLY_TOLERANCE = Duration.ofMillis(5);
+        private static final Duration LATENESS_BOUND = Duration.ofSeconds(20);
+
+        private boolean declaredElseFailsFast() {
+            if (declares(Capability.SCHEDULED_DELIVERY)) return true;
+            assertThatThrownBy(() -> connect().publish(topic("nosched"), event("x"), PublishOptions.deliverAfter(Duration.ofSeconds(1)))
+                    .get(patience().toSeconds(), TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(UnsupportedCapabilityException.class)
+                    .hasMessageContaining("SCHEDULED_DELIVERY");
+            return false;
+        }
+
+        private SubscribeOptions options(String g) {
+            return (declares(Capability.CONSUMER_GROUPS) ? baseOptions(g) : baseOptions()).concurrency(1);
+        }
+
+        private PublishReceipt publishAt(Messaging bus, String topic, Message m, PublishOptions o) {
+            return bus.publish(topic, m, o).orTimeout(patience().toSeconds(), TimeUnit.SECONDS).join();
+        }
+
+        @Test void notDeliveredBeforeItIsDue() {
+            if (!declaredElseFailsFast()) return;
+            Messaging bus = connect();
+            String t = topic("due");
+            Map<String, Instant> arrived = new ConcurrentHashMap<>();
+            track(bus.subscribe(t, options(group("g")), d -> arrived.putIfAbsent(d.id(), Instant.now())));
+            Message scheduled = event("scheduled");
+            Message now = event("now");
+            Instant due = Instant.now().plus(Duration.ofMillis(1500));
+            publishAt(bus, t, scheduled, PublishOptions.deliverAt(due));
+            publish(bus, t, now);
+            eventually().until(() -> arrived.containsKey(now.id()));
+            eventually().until(() -> arrived.containsKey(scheduled.id()));
+            assertThat(arrived.get(now.id())).as("the unscheduled message published after it").isBefore(arrived.get(scheduled.id()));
+            assertThat(arrived.get(scheduled.id())).as("arrival of a message due at %s", due).isAfterOrEqualTo(due.minus(EARLY_TOLERANCE));
+            assertThat(Duration.between(due, arrived.get(scheduled.id()))).as("lateness").isLessThan(LATENESS_BOUND);
+        }
+
+        @Test void deliverAfterIsCountedFromThePublish() {
+            if (!declaredElseFailsFast()) return;
+            Messaging bus = connect();
+            String t = topic("after");
+            Map<String, Instant> arrived = new ConcurrentHashMap<>();
+            track(bus.subscribe(t, options(group("g")), d -> arrived.putIfAbsent(d.id(), Instant.now())));
+            Message m = event("later");
+            Instant called = Instant.now();
+            publishAt(bus, t, m, PublishOptions.deliverAfter(Duration.ofMillis(1200)));
+            eventually().until(() -> arrived.containsKey(m.id()));
+            assertThat(Duration.between(called, arrived.get(m.id()))).as("delay until arrival")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(1200).minus(EARLY_TOLERANCE))
+                    .isLessThan(Duration.ofMillis(1200).plus(LATENESS_BOUND));
+        }
+
+        @Test void messagesArriveInTheOrderOfTheirDueTimes() {
+            if (!declaredElseFailsFast()) return;
+            Messaging bus = connect();
+            String t = topic("dueorder");
+            List<String> order = new CopyOnWriteArrayList<>();
+            track(bus.subscribe(t, options(group("g")), d -> order.add(d.message().dataAsString())));
+            Instant base = Instant.now().plus(Duration.ofMillis(1000));
+            // published in another order than due: 3rd, 1st, 4th, 2nd
+            int[] slots = {2, 0, 3, 1};
+            for (int slot : slots) {
+                publishAt(bus, t, event("slot-" + slot), PublishOptions.deliverAt(base.plus(Duration.ofMillis(400L * slot))));
+            }
+            eventually().untilAsserted(() -> assertThat(order).hasSize(4));
+            assertThat(order).containsExactly("slot-0", "slot-1", "slot-2", "slot-3");
+        }
+
+        @Test void aTimeInThePastDeliversAtOnce() {
+            if (!declaredElseFailsFast()) return;
+            Messaging bus = connect();
+            String t = topic("past");
+            Queue q = new Queue();
+            track(bus.subscribe(t, options(group("g")), d -> q.add(d)));
+            Message past = event("past");
+            Message zero = event("zero");
+            publishAt(bus, t, past, PublishOptions.deliverAt(Instant.now().minus(Duration.ofHours(1))));
+            publishAt(bus, t, zero, PublishOptions.deliverAfter(Duration.ZERO));
+            eventually().untilAsserted(() -> assertThat(q.ids()).contains(past.id(), zero.id()));
+        }
+
+        @Test void aDelayBeyondTheDriversLimitFailsAtPublishNamingTheLimit() {
+            if (!declaredElseFailsFast()) return;
+            Messaging bus = connect();
+            String t = topic("toofar");
+            Queue q = new Queue();
+            track(bus.subscribe(t, options(group("g")), d -> q.add(d)));
+            Throwable thrown = catchThrowable(() -> bus.publish(t, event("far"), PublishOptions.deliverAfter(Duration.ofDays(365L * 1000)))
+                    .get(patience().toSeconds(), TimeUnit.SECONDS));
+            assertThat(thrown).as("publish 1000 years ahead").hasCauseInstanceOf(ConfigurationException.class);
+            assertThat(thrown.getCause().getMessage()).as("names the option and the limit")
+                    .contains("deliverAt").containsPattern("at most PT\\d+");
+            Message marker = event("marker");
+            publish(bus, t, marker);
+            eventually().untilAsserted(() -> assertThat(q.ids()).contains(marker.id()));
+            assertThat(q.size()).as("nothing of the refused publish arrived").isEqualTo(1);
+        }
+
+        @Test void everyGroupOfTheTopicReceivesIt() {
+            if (!declaredElseFailsFast()) return;
+            assumeTrue(declares(Capability.CONSUMER_GROUPS), "needs CONSUMER_GROUPS");
+            Messaging bus = connect();
+            String t = topic("groups");
+            Map<String, Instant> first = new ConcurrentHashMap<>();
+            Map<String, Instant> second = new ConcurrentHashMap<>();
+            track(bus.subscribe(t, options(group("one")), d -> first.putIfAbsent(d.id(), Instant.now())));
+            track(connect().subscribe(t, options(group("two")), d -> second.putIfAbsent(d.id(), Instant.now())));
+            Message m = event("fan-out");
+            Instant due = Instant.now().plus(Duration.ofMillis(1000));
+            publishAt(bus, t, m, PublishOptions.deliverAt(due));
+            eventually().until(() -> first.containsKey(m.id()) && second.containsKey(m.id()));
+            assertThat(first.get(m.id())).isAfterOrEqualTo(due.minus(EARLY_TOLERANCE));
+            assertThat(second.get(m.id())).isAfterOrEqualTo(due.minus(EARLY_TOLERANCE));
+        }
+    }
+
+    /**
+     * {@link Capability#DELAYED_REDELIVERY} and {@link Capability#ORDERED_DELAYED_REDELIVERY}:
+     * {@link SubscribeOptions#redelivery}. Delays of about 1 s; spacing is checked "not early" and within a
+     * generous lateness bound.
+     */
+    @Nested
+    class DelayedRedelivery {
+        private static final Duration EARLY_TOLERANCE = Duration.ofMillis(5);
+        private static final Duration LATENESS_BOUND = Duration.ofSeconds(20);
+
+        /** True when non-blocking redelivery (Ordering.NONE) is declared; otherwise checks the fail-fast. */
+        private boolean unorderedDeclaredElseFailsFast() {
+            if (declares(Capability.DELAYED_REDELIVERY)) return true;
+            assertThatThrownBy(() -> connect().subscribe(topic("noredelivery"), SubscribeOptions.defaults().ordering(Ordering.NONE)
+                    .redelivery(Duration.ofSeconds(1)), d -> {}))
+                    .isInstanceOf(UnsupportedCapabilityException.class).hasMessageContaining("DELAYED_REDELIVERY");
+            return false;
+        }
+
+        /** True when PER_KEY redelivery is declared; otherwise checks the fail-fast (where PER_KEY itself is declared). */
+        private boolean orderedDeclaredElseFailsFast() {
+            if (declares(Capability.ORDERED_DELAYED_REDELIVERY)) {
+                assertThat(declares(Capability.PER_KEY_ORDERING)).as("ORDERED_DELAYED_REDELIVERY needs PER_KEY_ORDERING").isTrue();
+                assertThat(declares(Capability.DELAYED_REDELIVERY)).as("ORDERED_DELAYED_REDELIVERY implies DELAYED_REDELIVERY").isTrue();
+                return true;
+            }
+            if (declares(Capability.PER_KEY_ORDERING)) {
+                assertThatThrownBy(() -> connect().subscribe(topic("noordered"), SubscribeOptions.defaults().ordering(Ordering.PER_KEY)
+                        .redelivery(Duration.ofSeconds(1)), d -> {}))
+                        .isInstanceOf(UnsupportedCapabilityException.class).hasMessageContaining("ORDERED_DELAYED_REDELIVERY");
+            }
+            return false;
+        }
+
+        /** True when either form is declared; checks the fail-fast of each undeclared one. */
+        private boolean anyDeclaredElseFailsFast() {
+            boolean unordered = unorderedDeclaredElseFailsFast();
+            boolean ordered = orderedDeclaredElseFailsFast();
+            return unordered || ordered;
+        }
+
+        /** Options with a schedule: PER_KEY where the ordered form is declared, NONE otherwise; null when neither. */
+        private SubscribeOptions scheduled(String g, RetryPolicy retry, Duration... delays) {
+            SubscribeOptions o = declares(Capability.CONSUMER_GROUPS) ? baseOptions(g) : baseOptions();
+            if (declares(Capability.ORDERED_DELAYED_REDELIVERY)) o = o.ordering(Ordering.PER_KEY);
+            else if (declares(Capability.DELAYED_REDELIVERY)) o = o.ordering(Ordering.NONE);
+            else return null;
+            return o.retry(retry).redelivery(delays);
+        }
+
+        private Queue deadLetters(Messaging bus, String topic) {
+            Queue q = new Queue();
+            track(bus.subscribe(topic + DeadLetters.DEFAULT_SUFFIX, baseOptions(), d -> q.add(d)));
+            return q;
+        }
+
+        @Test void undeclaredFormsFailFast() {
+            unorderedDeclaredElseFailsFast();
+            orderedDeclaredElseFailsFast();
+        }
+
+        @Test void redeliveriesAreSpacedByTheScheduleAndTheDeadLetterHasTheWholeHistory() {
+            if (!anyDeclaredElseFailsFast()) return;
+            Messaging bus = connect();
+            String t = topic("spacing");
+            String g = group("g");
+            Queue dlq = deadLetters(bus, t);
+            List<Instant> calls = new CopyOnWriteArrayList<>();
+            List<Integer> attempts = new CopyOnWriteArrayList<>();
+            track(bus.subscribe(t, scheduled(g, RetryPolicy.fixed(2, Duration.ofMillis(50)), Duration.ofMillis(1000), Duration.ofMillis(1500)), d -> {
+                calls.add(Instant.now());
+                attempts.add(d.attempt());
+                throw new IllegalStateException("downstream unavailable, attempt " + d.attempt());
+            }));
+            Message m = event("poison").withKey("k-1").toBuilder().extension("tenantid", "acme").build();
+            publish(bus, t, m);
+            eventually().untilAsserted(() -> assertThat(dlq.size()).isEqualTo(1));
+            assertThat(attempts).as("Delivery.attempt() continues across redeliveries").containsExactly(1, 2, 3, 4, 5, 6);
+            Duration[] gaps = {Duration.ofMillis(1000), Duration.ofMillis(1500)};
+            for (int r = 0; r < 2; r++) {
+                Duration gap = Duration.between(calls.get(2 * r + 1), calls.get(2 * r + 2));
+                assertThat(gap).as("gap before redelivery %d (schedule %s)", r + 1, gaps[r])
+                        .isGreaterThanOrEqualTo(gaps[r].minus(EARLY_TOLERANCE))
+                        .isLessThan(gaps[r].plus(LATENESS_BOUND));
+            }
+            Message dead = dlq.list().get(0).message();
+            assertThat(dead.id()).isEqualTo(m.id());
+            assertThat(dead.key()).isEqualTo("k-1");
+            assertThat(dead.extension("tenantid")).isEqualTo("acme");
+            assertThat(dead.data()).isEqualTo(m.data());
+            assertThat(dead.extension(DeadLetters.ATTEMPTS)).as("dlqattempts: every attempt of every redelivery").isEqualTo("6");
+            assertThat(dead.extension(DeadLetters.ORIGINAL_TOPIC)).isEqualTo(t);
+            Instant firstFailure = Instant.parse(dead.extension(DeadLetters.FIRST_FAILURE));
+            assertThat(firstFailure).as("dlqfirstfailure is the first failure ever").isBefore(calls.get(1));
+            assertThat(Instant.parse(dead.extension(DeadLetters.LAST_FAILURE))).isAfterOrEqualTo(calls.get(5).minusMillis(1));
+            assertThat(dead.extension(DeadLetters.ERROR_MESSAGE)).isEqualTo("downstream unavailable, attempt 6");
+            assertThat(dead.extension(Redeliveries.REDELIVERIES)).as("rdlvcount").isEqualTo("2");
+            assertThat(dead.extension(Redeliveries.ATTEMPTS)).as("rdlvattempts before the last redelivery").isEqualTo("4");
+            assertThat(dead.extension(Redeliveries.ORIGINAL_TOPIC)).isEqualTo(t);
+            assertThat(DeadLetters.original(dead)).as("the original without dead-letter and redelivery extensions").isEqualTo(m);
+        }
+
+        @Test void aMessageThatSucceedsOnARedeliveryIsCompletedOnceWithTheAttemptCountContinued() {
+            if (!anyDeclaredElseFailsFast()) return;
+            Messaging bus = connect();
+            String t = topic("recover");
+            Queue dlq = deadLetters(bus, t);
+            List<Integer> attempts = new CopyOnWriteArrayList<>();
+            List<Delivery> succeeded = new CopyOnWriteArrayList<>();
+            track(bus.subscribe(t, scheduled(group("g"), RetryPolicy.none(), Duration.ofMillis(800), Duration.ofMillis(800)), d -> {
+                attempts.add(d.attempt());
+                if (d.attempt() < 3) throw new IllegalStateException("not yet");
+                succeeded.add(d);
+            }));
+            Message m = event("eventually fine").withKey("k");
+            publish(bus, t, m);
+            eventually().untilAsserted(() -> assertThat(succeeded).hasSize(1));
+            Message last = succeeded.get(0).message();
+            assertThat(attempts).containsExactly(1, 2, 3);
+            assertThat(last.id()).isEqualTo(m.id());
+            assertThat(last.data()).isEqualTo(m.data());
+            assertThat(last.extension(Redeliveries.REDELIVERIES)).isEqualTo("2");
+            assertThat(last.extension(Redeliveries.ATTEMPTS)).isEqualTo("2");
+            assertThat(last.extension(Redeliveries.ERROR_TYPE)).isEqualTo(IllegalStateException.class.getName());
+            assertThat(last.extension(Redeliveries.ERROR_MESSAGE)).isEqualTo("not yet");
+            assertThat(Instant.parse(last.extension(Redeliveries.FIRST_FAILURE))).isBefore(Instant.now());
+            assertThat(succeeded.get(0).topic()).as("redelivered through the same subscription").isEqualTo(t);
+            // nothing further: no dead letter, no extra delivery after completion
+            Message marker = event("marker").withKey("k");
+            publish(bus, t, marker);
+            eventually().untilAsserted(() -> assertThat(attempts).hasSize(4));
+            assertThat(dlq.size()).isZero();
+        }
+
+        @Test void nonRetryableErrorsAreDeadLetteredAtOnceWithoutRedelivery() {
+            if (!anyDeclaredElseFailsFast()) return;
+            Messaging bus = connect();
+            String t = topic("fatal");
+            Queue dlq = deadLetters(bus, t);
+            AtomicInteger calls = new AtomicInteger();
+            track(bus.subscribe(t, scheduled(group("g"), RetryPolicy.fixed(3, Duration.ofMillis(10)), Duration.ofMillis(500)), d -> {
+                calls.incrementAndGet();
+                throw new DeadLetterException("unknown customer");
+            }));
+            publish(bus, t, event("x"));
+            eventually().untilAsserted(() -> assertThat(dlq.size()).isEqualTo(1));
+            assertThat(calls.get()).isEqualTo(1);
+            assertThat(dlq.list().get(0).message().extension(Redeliveries.REDELIVERIES)).isNull();
+        }
+
+        /**
+         * PER_KEY with ORDERED_DELAYED_REDELIVERY and concurrency 4: while the first message of key a waits for its
+         * redelivery, the later messages of a wait too (on every consumer of the group), and other keys flow.
+         */
+        @Test void perKeyLaterMessagesOfTheKeyWaitForTheDelayedOneWhileOtherKeysFlow() {
+            if (!orderedDeclaredElseFailsFast()) return;
+            Messaging bus = connect();
+            String t = topic("ordered");
+            String g = group("g");
+            List<String> seen = new CopyOnWriteArrayList<>();
+            Map<String, Instant> completed = new ConcurrentHashMap<>();
+            SubscribeOptions o = baseOptions(g).ordering(Ordering.PER_KEY).concurrency(4).retry(RetryPolicy.none())
+                    .redelivery(Duration.ofMillis(1500));
+            MessageHandler handler = d -> {
+                String label = d.message().dataAsString();
+                seen.add(label + "#" + d.attempt());
+                if (label.equals("a-0") && d.attempt() == 1) throw new IllegalStateException("a-0 fails once");
+                completed.putIfAbsent(label, Instant.now());
+            };
+            track(bus.subscribe(t, o, handler));
+            track(connect().subscribe(t, o, handler)); // a second consumer of the group must not take a-1 either
+            publish(bus, t, event("a-0").withKey("a"));
+            for (int i = 1; i <= 3; i++) publish(bus, t, event("a-" + i).withKey("a"));
+            for (int i = 0; i < 10; i++) publish(bus, t, event("b-" + i).withKey("b-" + (i % 3)));
+            eventually().untilAsserted(() -> assertThat(completed).containsKeys("a-0", "a-1", "a-2", "a-3"));
+            eventually().untilAsserted(() -> assertThat(completed).hasSize(14));
+            List<String> ofA = seen.stream().filter(s -> s.startsWith("a-")).toList();
+            assertThat(ofA).as("key a in order, the delayed one first").containsExactly("a-0#1", "a-0#2", "a-1#1", "a-2#1", "a-3#1");
+            Instant redelivered = completed.get("a-0");
+            for (int i = 0; i < 10; i++) {
+                assertThat(completed.get("b-" + i)).as("b-%d, another key, flowed during a-0's delay", i).isBefore(redelivered);
+            }
+        }
+
+        /** The parked key holds across the consumer closing and a new consumer of the group subscribing. */
+        @Test void perKeyTheKeyStaysParkedAcrossAConsumerRestart() {
+            if (!orderedDeclaredElseFailsFast()) return;
+            assumeTrue(declares(Capability.CONSUMER_GROUPS), "needs CONSUMER_GROUPS");
+            Messaging bus = connect();
+            String t = topic("parked");
+            String g = group("g");
+            SubscribeOptions o = baseOptions(g).ordering(Ordering.PER_KEY).concurrency(2).retry(RetryPolicy.none())
+                    .redelivery(Duration.ofMillis(1500));
+            CountDownLatch failed = new CountDownLatch(1);
+            Subscription first = connect().subscribe(t, o, d -> {
+                failed.countDown();
+                throw new IllegalStateException("the first consumer fails it");
+            });
+            publish(bus, t, event("a-0").withKey("a"));
+            try {
+                assertThat(failed.await(patience().toSeconds(), TimeUnit.SECONDS)).as("first consumer received a-0").isTrue();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            publish(bus, t, event("a-1").withKey("a"));
+            first.close(Duration.ofSeconds(10)); // waits for the hand-back to settle
+            List<String> seen = new CopyOnWriteArrayList<>();
+            track(connect().subscribe(t, o, d -> seen.add(d.message().dataAsString() + "#" + d.attempt())));
+            eventually().untilAsserted(() -> assertThat(seen).contains("a-1#1"));
+            assertThat(seen).as("the new consumer gets the delayed a-0 (attempt 2) before a-1").containsExactly("a-0#2", "a-1#1");
+        }
+
+        /** Ordering.NONE: redelivery does not block; a later message of the same key may pass the delayed one. */
+        @Test void unorderedALaterMessageOfTheKeyPassesTheDelayedOne() {
+            if (!unorderedDeclaredElseFailsFast()) return;
+            Messaging bus = connect();
+            String t = topic("unordered");
+            String g = group("g");
+            List<String> completed = new CopyOnWriteArrayList<>();
+            SubscribeOptions o = (declares(Capability.CONSUMER_GROUPS) ? baseOptions(g) : baseOptions()).ordering(Ordering.NONE)
+                    .concurrency(2).retry(RetryPolicy.none()).redelivery(Duration.ofMillis(1500));
+            track(bus.subscribe(t, o, d -> {
+                String label = d.message().dataAsString();
+                if (label.equals("a-0") && d.attempt() == 1) throw new IllegalStateException("a-0 fails once");
+                completed.add(label);
+            }));
+            publish(bus, t, event("a-0").withKey("a"));
+            publish(bus, t, event("a-1").withKey("a"));
+            eventually().untilAsserted(() -> assertThat(completed).containsExactlyInAnyOrder("a-0", "a-1"));
+            assertThat(completed).as("a-1 did not wait for the delayed a-0").containsExactly("a-1", "a-0");
         }
     }
 

@@ -323,6 +323,92 @@ public abstract class MessagingFaultKit extends BrokerKit {
         if (bus.capabilities().contains(Capability.PER_KEY_ORDERING)) assertThat(v.outOfOrder()).as("%s", v).isZero();
     }
 
+    /**
+     * A consumer process killed during the delay of a delayed redelivery (it halts right after the broker took the
+     * redelivery): the next consumer of the group gets the message once due, not before, with the attempt count
+     * continuing ({@code Delivery.attempt()} 2, {@code rdlvcount} 1).
+     */
+    @Test void consumerProcessKilledDuringARedeliveryDelayGetsItOnceDueWithTheAttemptCountContinuing() throws Exception {
+        Messaging bus = connect();
+        assumeTrue(bus.capabilities().contains(Capability.DELAYED_REDELIVERY)
+                || bus.capabilities().contains(Capability.ORDERED_DELAYED_REDELIVERY), "needs DELAYED_REDELIVERY");
+        String t = topic("crash-delay");
+        String g = group("crashy");
+        Message m = History.message("k", 0);
+        Instant published;
+        try (CrashingChild child = new CrashingChild("redeliver", t, g)) {
+            bus.publish(t, m).get(patience().toSeconds(), TimeUnit.SECONDS);
+            published = Instant.now();
+            eventually().until(() -> !child.process.isAlive());
+            assertThat(child.lines).as("the killed consumer failed it and the broker took the redelivery")
+                    .contains("RECEIVED " + m.id() + " 1", "HANDED_BACK " + m.id());
+        }
+        ConcurrentLinkedQueue<dev.omnibus.Delivery> seen = new ConcurrentLinkedQueue<>();
+        Map<String, Instant> arrived = new java.util.concurrent.ConcurrentHashMap<>();
+        track(connect().subscribe(t, CrashingConsumer.redeliveryOptions(bus, baseOptions(g)), d -> {
+            arrived.putIfAbsent(d.id(), Instant.now());
+            seen.add(d);
+        }));
+        eventually().until(() -> arrived.containsKey(m.id()));
+        dev.omnibus.Delivery d = seen.stream().filter(x -> x.id().equals(m.id())).findFirst().orElseThrow();
+        assertThat(d.attempt()).as("attempt count continues after the crash").isEqualTo(2);
+        assertThat(d.message().extension(dev.omnibus.Redeliveries.REDELIVERIES)).isEqualTo("1");
+        assertThat(d.message().extension(dev.omnibus.Redeliveries.ATTEMPTS)).isEqualTo("1");
+        assertThat(arrived.get(m.id())).as("not before the delay of " + CrashingConsumer.REDELIVERY_DELAY_MILLIS + " ms")
+                .isAfterOrEqualTo(published.plusMillis(CrashingConsumer.REDELIVERY_DELAY_MILLIS - 5));
+        assertThat(seen.stream().filter(x -> x.id().equals(m.id()))).as("delivered once to the new consumer").hasSize(1);
+    }
+
+    /**
+     * The broker is SIGKILLed while it holds delayed redeliveries and scheduled messages (whichever the driver
+     * declares), and restarted: every acknowledged message still arrives.
+     */
+    @Test void brokerKilledDuringDelaysLosesNoAcknowledgedMessage() {
+        assumeRestart();
+        String scheme = fixture().url().substring(0, fixture().url().indexOf(':'));
+        CountingDriver counting = new CountingDriver(scheme);
+        Messaging bus = trackConnection(Messaging.connect(MessagingConfig.builder(fixture().url()).options(fixture().options())
+                .option("closeTimeout", "5s").driver(counting).build()));
+        boolean redelivery = bus.capabilities().contains(Capability.DELAYED_REDELIVERY)
+                || bus.capabilities().contains(Capability.ORDERED_DELAYED_REDELIVERY);
+        boolean scheduled = bus.capabilities().contains(Capability.SCHEDULED_DELIVERY);
+        assumeTrue(redelivery || scheduled, "needs DELAYED_REDELIVERY or SCHEDULED_DELIVERY");
+        String t = topic("delays-kill");
+        String g = group("g");
+        History h = history();
+        int n = 20;
+        SubscribeOptions o = baseOptions(g).concurrency(4);
+        if (redelivery) o = CrashingConsumer.redeliveryOptions(bus, o);
+        track(bus.subscribe(t, o, d -> {
+            if (d.attempt() == 1 && "redeliver".equals(d.message().subject())) throw new IllegalStateException("fails once");
+            h.delivered(g, d);
+        }));
+        List<CompletableFuture<PublishReceipt>> sent = new ArrayList<>();
+        long seq = 0;
+        if (redelivery) {
+            for (int i = 0; i < n; i++, seq++) {
+                Message m = History.message("key-" + (i % KEYS), seq).toBuilder().subject("redeliver").build();
+                sent.add(h.track(m, bus.publish(t, m)));
+            }
+            History.awaitAll(sent, patience().toSeconds());
+            eventually().until(() -> counting.redeliveries() >= n);
+        }
+        if (scheduled) {
+            for (int i = 0; i < n; i++, seq++) {
+                Message m = History.message("key-" + (i % KEYS), seq);
+                sent.add(h.track(m, bus.publish(t, m, dev.omnibus.PublishOptions.deliverAfter(outage().plusSeconds(3)))));
+            }
+            History.awaitAll(sent, patience().toSeconds());
+        }
+        long expected = sent.size();
+        fixture().kill();
+        parkFor(outage());
+        fixture().restart();
+        eventually().untilAsserted(() -> assertThat(h.receivedUnique(g)).as(h.verdict(g).toString()).isEqualTo(expected));
+        History.Verdict v = h.verdict(g);
+        assertThat(v.lost()).as("lost, %s", v).isZero();
+    }
+
     private static void parkFor(Duration d) {
         if (d.isNegative()) return;
         long deadline = System.nanoTime() + d.toNanos();

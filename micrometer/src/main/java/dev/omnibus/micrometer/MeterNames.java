@@ -20,6 +20,8 @@ public final class MeterNames {
     public static final String RETRIES = "omnibus.retries";
     /** Counter: deliveries dead-lettered, tags system, destination (the original topic), group, {@link #REASON}. */
     public static final String DEAD_LETTERS = "omnibus.dead.letters";
+    /** Counter: deliveries handed back to the broker for a delayed redelivery (SubscribeOptions.redelivery). */
+    public static final String REDELIVERIES = "omnibus.redeliveries";
     /** Counter: deliveries that were not a valid envelope, tags system, destination, group. */
     public static final String INVALID_ENVELOPES = "omnibus.invalid.envelopes";
     /** Counter: deliveries skipped by the idempotency store, tags system, destination, group. */

@@ -28,6 +28,8 @@ public final class CountingDriver implements MessagingDriver {
     private final AtomicInteger unsettled = new AtomicInteger();
     private final AtomicInteger maxUnsettled = new AtomicInteger();
     private volatile Consumer<String> afterAck = id -> { };
+    private volatile Consumer<String> afterRedelivery = id -> { };
+    private final AtomicInteger redeliveries = new AtomicInteger();
 
     public CountingDriver(String scheme) {
         this.real = ServiceLoader.load(MessagingDriver.class).stream().map(ServiceLoader.Provider::get)
@@ -40,6 +42,18 @@ public final class CountingDriver implements MessagingDriver {
         this.afterAck = listener;
         return this;
     }
+
+    /**
+     * Calls {@code listener} with the message id once the real driver's {@link Inbound#redeliverAfter} future
+     * completed (the broker holds the delayed redelivery).
+     */
+    public CountingDriver afterRedelivery(Consumer<String> listener) {
+        this.afterRedelivery = listener;
+        return this;
+    }
+
+    /** Delayed redeliveries the broker confirmed so far. */
+    public int redeliveries() { return redeliveries.get(); }
 
     /** Highest number of unsettled inbounds seen at once. */
     public int maxUnsettled() { return maxUnsettled.get(); }
@@ -64,6 +78,10 @@ public final class CountingDriver implements MessagingDriver {
         return new Transport() {
             @Override public Set<Capability> capabilities() { return t.capabilities(); }
             @Override public CompletableFuture<PublishReceipt> send(String topic, Message m) { return t.send(topic, m); }
+            @Override public CompletableFuture<PublishReceipt> sendAt(String topic, Message m, java.time.Instant due) {
+                return t.sendAt(topic, m, due);
+            }
+            @Override public java.time.Duration maxScheduleDelay() { return t.maxScheduleDelay(); }
             @Override public TransportSubscription receive(String topic, ReceiveOptions o, Consumer<Inbound> sink) {
                 return t.receive(topic, o, inbound -> sink.accept(counted(inbound)));
             }
@@ -97,6 +115,13 @@ public final class CountingDriver implements MessagingDriver {
                 afterAck.accept(id);
             }
             @Override public void nack() { settle(); in.nack(); }
+            @Override public CompletableFuture<Void> redeliverAfter(Message message, java.time.Duration delay) {
+                return in.redeliverAfter(message, delay).thenRun(() -> {
+                    settle();
+                    redeliveries.incrementAndGet();
+                    afterRedelivery.accept(message.id());
+                });
+            }
             private void settle() { if (settled.compareAndSet(false, true)) unsettled.decrementAndGet(); }
         };
     }

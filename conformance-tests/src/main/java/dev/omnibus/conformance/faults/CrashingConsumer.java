@@ -20,17 +20,25 @@ import java.util.concurrent.CountDownLatch;
  *   <li>{@code after}: completes every message normally, prints {@code RECEIVED <id>} and, once the
  *       driver's {@code ack()} has returned, {@code ACKED <id>}; it halts when a line {@code CRASH}
  *       arrives on its standard input (the test sends it once the broker has the ack).</li>
+ *   <li>{@code redeliver}: subscribes with one in-process attempt and a delayed redelivery after
+ *       {@value #REDELIVERY_DELAY_MILLIS} ms (PER_KEY where the driver declares ORDERED_DELAYED_REDELIVERY, NONE
+ *       otherwise); its handler prints {@code RECEIVED <id> <attempt>} and fails; once the broker holds the
+ *       delayed redelivery it prints {@code HANDED_BACK <id>} and halts, during the delay.</li>
  * </ul>
  * Prints {@code SUBSCRIBED} when its subscription is established.
  */
 public final class CrashingConsumer {
     private CrashingConsumer() {}
 
+    /** The delay of the {@code redeliver} mode's schedule. */
+    public static final long REDELIVERY_DELAY_MILLIS = 3000;
+
     public static void main(String[] args) throws Exception {
+        boolean redeliver = args[0].equals("redeliver");
         boolean crashBeforeAck = switch (args[0]) {
             case "before" -> true;
-            case "after" -> false;
-            default -> throw new IllegalArgumentException("mode must be 'before' or 'after', got '" + args[0] + "'");
+            case "after", "redeliver" -> false;
+            default -> throw new IllegalArgumentException("mode must be 'before', 'after' or 'redeliver', got '" + args[0] + "'");
         };
         String url = args[1];
         MessagingConfig.Builder b = MessagingConfig.builder(url);
@@ -38,13 +46,22 @@ public final class CrashingConsumer {
             String[] kv = args[i].split("=", 2);
             b.option(kv[0], kv[1]);
         }
-        CountingDriver driver = new CountingDriver(url.substring(0, url.indexOf(':'))).afterAck(id -> say("ACKED " + id));
+        CountingDriver driver = new CountingDriver(url.substring(0, url.indexOf(':'))).afterAck(id -> say("ACKED " + id))
+                .afterRedelivery(id -> {
+                    say("HANDED_BACK " + id);
+                    Runtime.getRuntime().halt(3);
+                });
         try {
             Messaging bus = Messaging.connect(b.driver(driver).build());
             // like the kit's baseOptions(): per-key ordering only where the driver declares it
             SubscribeOptions options = SubscribeOptions.group(args[3]);
             if (!bus.capabilities().contains(Capability.PER_KEY_ORDERING)) options = options.ordering(Ordering.NONE);
+            if (redeliver) options = redeliveryOptions(bus, options);
             bus.subscribe(args[2], options, d -> {
+                if (redeliver) {
+                    say("RECEIVED " + d.id() + " " + d.attempt());
+                    throw new IllegalStateException("fails, to be redelivered after a delay");
+                }
                 say("RECEIVED " + d.id());
                 if (crashBeforeAck) Runtime.getRuntime().halt(3);
             });
@@ -60,6 +77,17 @@ public final class CrashingConsumer {
             }
         }
         new CountDownLatch(1).await();
+    }
+
+    /**
+     * {@code options} with one in-process attempt and one delayed redelivery after {@link #REDELIVERY_DELAY_MILLIS}:
+     * PER_KEY where the driver declares ORDERED_DELAYED_REDELIVERY, NONE otherwise.
+     */
+    public static SubscribeOptions redeliveryOptions(Messaging bus, SubscribeOptions options) {
+        SubscribeOptions o = bus.capabilities().contains(Capability.ORDERED_DELAYED_REDELIVERY)
+                ? options.ordering(Ordering.PER_KEY) : options.ordering(Ordering.NONE);
+        return o.retry(dev.omnibus.RetryPolicy.none()).redelivery(java.time.Duration.ofMillis(REDELIVERY_DELAY_MILLIS),
+                java.time.Duration.ofMillis(REDELIVERY_DELAY_MILLIS));
     }
 
     private static synchronized void say(String line) {

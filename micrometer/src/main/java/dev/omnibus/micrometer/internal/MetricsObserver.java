@@ -126,6 +126,7 @@ public final class MetricsObserver implements MessagingObserver {
         ConsumerMeters m = consumer(settle.client(), settle.topic(), settle.group());
         switch (settle.outcome()) {
             case GIVEN_BACK -> { return; }
+            case REDELIVERY_SCHEDULED -> { m.redeliveries.increment(); return; } // it comes again: not consumed yet
             case DEAD_LETTERED -> m.deadLetters.increment();
             case INVALID_ENVELOPE -> { m.invalidDeadLetters.increment(); m.invalid.increment(); }
             case DUPLICATE -> m.duplicates.increment();
@@ -157,13 +158,14 @@ public final class MetricsObserver implements MessagingObserver {
     /** The meters of one topic and group. */
     private static final class ConsumerMeters extends Meters {
         private final Map<String, Timer> processDurations = new ConcurrentHashMap<>();
-        final Counter consumed, retries, deadLetters, invalidDeadLetters, invalid, duplicates;
+        final Counter consumed, retries, redeliveries, deadLetters, invalidDeadLetters, invalid, duplicates;
         final Timer endToEnd;
 
         ConsumerMeters(MeterRegistry registry, String system, String topic, String group) {
             super(registry, Tags.of(SYSTEM, system, DESTINATION, topic, GROUP, group));
             consumed = counter(CONSUMED, "Deliveries settled by the group");
             retries = counter(RETRIES, "Failed handler attempts retried in process");
+            redeliveries = counter(REDELIVERIES, "Deliveries handed back to the broker for a delayed redelivery");
             deadLetters = counter(DEAD_LETTERS, "Deliveries dead-lettered", REASON, "handler_failed");
             invalidDeadLetters = counter(DEAD_LETTERS, "Deliveries dead-lettered", REASON, "invalid_envelope");
             invalid = counter(INVALID_ENVELOPES, "Deliveries that were not a valid envelope");

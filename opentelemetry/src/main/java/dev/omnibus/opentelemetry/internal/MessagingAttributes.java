@@ -25,7 +25,8 @@ final class MessagingAttributes {
     static final AttributeKey<Boolean> WILL_RETRY = AttributeKey.booleanKey("omnibus.will_retry");
     /** Why a message is published: publish, dead_letter, redrive, request, reply. */
     static final AttributeKey<String> PUBLISH_KIND = AttributeKey.stringKey("omnibus.publish.kind");
-    /** How a delivery was settled: completed, dropped, duplicate, dead_lettered, invalid_envelope, given_back. */
+    /** How a delivery was settled: completed, dropped, duplicate, dead_lettered, invalid_envelope, given_back,
+     *  redelivery_scheduled. */
     static final AttributeKey<String> SETTLE_OUTCOME = AttributeKey.stringKey("omnibus.settle.outcome");
     /** The message's {@code causationid} extension (the message whose handler published it). */
     static final AttributeKey<String> CAUSATION_ID = AttributeKey.stringKey("omnibus.causation_id");

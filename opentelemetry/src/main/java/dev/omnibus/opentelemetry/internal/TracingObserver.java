@@ -167,7 +167,11 @@ public final class TracingObserver implements MessagingObserver {
     @Override
     public void settled(SettleContext settle) {
         if (!settleSpans) return;
-        String operation = settle.outcome() == SettleOutcome.GIVEN_BACK ? "nack" : "ack";
+        // a scheduled redelivery settles the original with the broker holding the redelivery: an ack of this delivery
+        String operation = switch (settle.outcome()) {
+            case GIVEN_BACK -> "nack";
+            case COMPLETED, DROPPED, DUPLICATE, DEAD_LETTERED, INVALID_ENVELOPE, REDELIVERY_SCHEDULED -> "ack";
+        };
         Context current = Context.current();
         Context parent = Span.fromContext(current).getSpanContext().isValid() ? current : extract(settle.message(), current);
         SpanBuilder b = tracer.spanBuilder(operation + " " + settle.topic()).setSpanKind(SpanKind.CLIENT).setParent(parent)
