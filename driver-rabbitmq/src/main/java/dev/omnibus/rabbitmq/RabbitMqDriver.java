@@ -31,6 +31,8 @@ public class RabbitMqDriver implements MessagingDriver {
             CapabilityOffer.byDefault(Capability.REQUEST_REPLY),
             CapabilityOffer.byDefault(Capability.ADMIN),
             CapabilityOffer.byDefault(Capability.LAG, "queueType", "quorum"),
+            CapabilityOffer.byDefault(Capability.SCHEDULED_DELIVERY, "queueType", "quorum"),
+            CapabilityOffer.byDefault(Capability.DELAYED_REDELIVERY, "queueType", "quorum"),
             CapabilityOffer.with(Capability.REPLAY, "queueType", "stream"));
 
     @Override public String scheme() { return "amqp"; }

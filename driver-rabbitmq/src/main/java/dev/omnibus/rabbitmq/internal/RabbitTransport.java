@@ -206,12 +206,7 @@ public final class RabbitTransport implements Transport {
         AMQP.BasicProperties props = CloudEventsAmqp.properties(message, null);
         if (units == 0) return publisher().publish("", queue, props, message.data(), topic, message.id()).thenApply(r -> null);
         try {
-            ensureDelays();
-            if (!redeliveryQueues.contains(queue)) {
-                admin(ch -> ch.queueBind(queue, DelayLevels.DELIVER, DelayLevels.queueBindingKey(queue)),
-                        "bind queue '" + queue + "' to " + DelayLevels.DELIVER);
-                redeliveryQueues.add(queue);
-            }
+            bindForRedelivery(List.of(queue), false);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e instanceof PublishException ? e
                     : new PublishException("Could not prepare the delayed redelivery to '" + queue + "': " + e.getMessage(), e));
@@ -219,6 +214,17 @@ public final class RabbitTransport implements Transport {
         String key = DelayLevels.redeliveryKey(units, Topology.bucket(message.key()), queue);
         return publisher().publish(DelayLevels.level(DelayLevels.entryLevel(units)), key, props, message.data(), topic,
                 message.id()).thenApply(r -> null);
+    }
+
+    /** Declares the delay levels and binds each queue to {@link DelayLevels#DELIVER} (always, or once per transport). */
+    private void bindForRedelivery(List<String> queues, boolean always) {
+        ensureDelays();
+        for (String queue : queues) {
+            if (!always && redeliveryQueues.contains(queue)) continue;
+            admin(ch -> ch.queueBind(queue, DelayLevels.DELIVER, DelayLevels.queueBindingKey(queue)),
+                    "bind queue '" + queue + "' to " + DelayLevels.DELIVER);
+            redeliveryQueues.add(queue);
+        }
     }
 
     /**
@@ -419,6 +425,9 @@ public final class RabbitTransport implements Transport {
             } else {
                 queues = declareGroupQueues(topic, options.group(), options.deadLetterTopic());
             }
+            // a subscription that will hand messages back binds its queues to the delay delivery exchange now, so a
+            // queue deleted and declared again (another process, an admin) gets its binding with its next subscriber
+            if (options.redelivery() != null && settings.queueType() != QueueType.STREAM) bindForRedelivery(queues, true);
             int prefetch = (int) Math.min(65_535, Math.max(1, (options.maxInFlight() + queues.size() - 1) / queues.size()));
             ch.basicQos(prefetch);
             RabbitSubscription.Redeliverer redeliverer = settings.queueType() == QueueType.STREAM ? null
