@@ -6,6 +6,7 @@ import dev.omnibus.bench.internal.Charts;
 import dev.omnibus.bench.internal.InvalidWorkloadException;
 import dev.omnibus.bench.internal.ResultWriter;
 import dev.omnibus.bench.internal.RunResult;
+import dev.omnibus.bench.internal.ScheduledLateness;
 import dev.omnibus.bench.internal.WorkloadLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -47,11 +48,22 @@ public final class BenchCommand implements Callable<Integer> {
             + "and omnibus-micrometer (Prometheus registry): the overhead of observation")
     boolean instrumented;
 
+    @Option(names = "--scheduled", description = "instead of the legs: the scheduled-delivery lateness figure "
+            + "(--scheduled-messages spread over --scheduled-window-seconds; the issue's full shape is 10000 over 60)")
+    boolean scheduled;
+
+    @Option(names = "--scheduled-messages", defaultValue = "2000", description = "messages for --scheduled (default: ${DEFAULT-VALUE})")
+    int scheduledMessages;
+
+    @Option(names = "--scheduled-window-seconds", defaultValue = "10", description = "span of their due times (default: ${DEFAULT-VALUE})")
+    int scheduledWindowSeconds;
+
     @Option(names = "--note", description = "a line written above the results, e.g. about the machine's load")
     String note;
 
     @Override
     public Integer call() throws Exception {
+        if (scheduled) return scheduledLateness();
         Workload w;
         try {
             w = WorkloadLoader.load(workload);
@@ -84,6 +96,31 @@ public final class BenchCommand implements Callable<Integer> {
             System.out.print(ResultWriter.table(result));
             System.out.println("Wrote " + dir.resolve("result.json") + ", result.md, latency.png, throughput.png");
             return 0;
+        }
+    }
+
+    private int scheduledLateness() throws Exception {
+        if (scheduledMessages < 1 || scheduledWindowSeconds < 1) {
+            System.err.println("bench: --scheduled-messages and --scheduled-window-seconds must be at least 1");
+            return 2;
+        }
+        Path dir = out != null ? out : Path.of("bench", "results",
+                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + broker + "-scheduled");
+        try (BrokerTarget target = BrokerTarget.open(broker, url);
+             dev.omnibus.Messaging bus = dev.omnibus.Messaging.connect(target.url())) {
+            System.out.printf("bench: scheduled-delivery lateness on %s, %d messages over %d s%n", broker, scheduledMessages,
+                    scheduledWindowSeconds);
+            ScheduledLateness.Result r = ScheduledLateness.run(bus, scheduledMessages,
+                    java.time.Duration.ofSeconds(scheduledWindowSeconds), java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(60));
+            String table = ScheduledLateness.Result.markdownHeader() + r.markdown(broker);
+            java.nio.file.Files.createDirectories(dir);
+            java.nio.file.Files.writeString(dir.resolve("scheduled.md"), (note == null ? "" : note + "\n\n") + table);
+            System.out.print(table);
+            System.out.println("Wrote " + dir.resolve("scheduled.md"));
+            return r.received() == r.messages() && r.early() == 0 ? 0 : 1;
+        } catch (dev.omnibus.UnsupportedCapabilityException | IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            return 2;
         }
     }
 

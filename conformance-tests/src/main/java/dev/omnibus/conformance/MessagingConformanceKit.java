@@ -757,6 +757,30 @@ public abstract class MessagingConformanceKit extends BrokerKit {
         }
     }
 
+    /** True when non-blocking redelivery (Ordering.NONE) is declared; otherwise checks the fail-fast. */
+    private boolean unorderedDeclaredElseFailsFast() {
+        if (declares(Capability.DELAYED_REDELIVERY)) return true;
+        assertThatThrownBy(() -> connect().subscribe(topic("noredelivery"), SubscribeOptions.defaults().ordering(Ordering.NONE)
+                .redelivery(Duration.ofSeconds(1)), d -> {}))
+                .isInstanceOf(UnsupportedCapabilityException.class).hasMessageContaining("DELAYED_REDELIVERY");
+        return false;
+    }
+
+    /** True when PER_KEY redelivery is declared; otherwise checks the fail-fast (where PER_KEY itself is declared). */
+    private boolean orderedDeclaredElseFailsFast() {
+        if (declares(Capability.ORDERED_DELAYED_REDELIVERY)) {
+            assertThat(declares(Capability.PER_KEY_ORDERING)).as("ORDERED_DELAYED_REDELIVERY needs PER_KEY_ORDERING").isTrue();
+            assertThat(declares(Capability.DELAYED_REDELIVERY)).as("ORDERED_DELAYED_REDELIVERY implies DELAYED_REDELIVERY").isTrue();
+            return true;
+        }
+        if (declares(Capability.PER_KEY_ORDERING)) {
+            assertThatThrownBy(() -> connect().subscribe(topic("noordered"), SubscribeOptions.defaults().ordering(Ordering.PER_KEY)
+                    .redelivery(Duration.ofSeconds(1)), d -> {}))
+                    .isInstanceOf(UnsupportedCapabilityException.class).hasMessageContaining("ORDERED_DELAYED_REDELIVERY");
+        }
+        return false;
+    }
+
     /**
      * {@link Capability#SCHEDULED_DELIVERY}: {@code publish(topic, message, PublishOptions.deliverAt/deliverAfter)}.
      * Delays are short (about 1-2 s) so the group runs in seconds on a real broker; lateness bounds are generous
@@ -882,38 +906,14 @@ public abstract class MessagingConformanceKit extends BrokerKit {
     }
 
     /**
-     * {@link Capability#DELAYED_REDELIVERY} and {@link Capability#ORDERED_DELAYED_REDELIVERY}:
-     * {@link SubscribeOptions#redelivery}. Delays of about 1 s; spacing is checked "not early" and within a
-     * generous lateness bound.
+     * {@link Capability#DELAYED_REDELIVERY}: {@link SubscribeOptions#redelivery} (with {@link Ordering#PER_KEY} where
+     * {@link Capability#ORDERED_DELAYED_REDELIVERY} is declared, whose key parking {@link OrderedDelayedRedelivery}
+     * proves). Delays of about 1 s; spacing is checked "not early" and within a generous lateness bound.
      */
     @Nested
     class DelayedRedelivery {
         private static final Duration EARLY_TOLERANCE = Duration.ofMillis(5);
         private static final Duration LATENESS_BOUND = Duration.ofSeconds(20);
-
-        /** True when non-blocking redelivery (Ordering.NONE) is declared; otherwise checks the fail-fast. */
-        private boolean unorderedDeclaredElseFailsFast() {
-            if (declares(Capability.DELAYED_REDELIVERY)) return true;
-            assertThatThrownBy(() -> connect().subscribe(topic("noredelivery"), SubscribeOptions.defaults().ordering(Ordering.NONE)
-                    .redelivery(Duration.ofSeconds(1)), d -> {}))
-                    .isInstanceOf(UnsupportedCapabilityException.class).hasMessageContaining("DELAYED_REDELIVERY");
-            return false;
-        }
-
-        /** True when PER_KEY redelivery is declared; otherwise checks the fail-fast (where PER_KEY itself is declared). */
-        private boolean orderedDeclaredElseFailsFast() {
-            if (declares(Capability.ORDERED_DELAYED_REDELIVERY)) {
-                assertThat(declares(Capability.PER_KEY_ORDERING)).as("ORDERED_DELAYED_REDELIVERY needs PER_KEY_ORDERING").isTrue();
-                assertThat(declares(Capability.DELAYED_REDELIVERY)).as("ORDERED_DELAYED_REDELIVERY implies DELAYED_REDELIVERY").isTrue();
-                return true;
-            }
-            if (declares(Capability.PER_KEY_ORDERING)) {
-                assertThatThrownBy(() -> connect().subscribe(topic("noordered"), SubscribeOptions.defaults().ordering(Ordering.PER_KEY)
-                        .redelivery(Duration.ofSeconds(1)), d -> {}))
-                        .isInstanceOf(UnsupportedCapabilityException.class).hasMessageContaining("ORDERED_DELAYED_REDELIVERY");
-            }
-            return false;
-        }
 
         /** True when either form is declared; checks the fail-fast of each undeclared one. */
         private boolean anyDeclaredElseFailsFast() {
@@ -1031,6 +1031,33 @@ public abstract class MessagingConformanceKit extends BrokerKit {
             assertThat(dlq.list().get(0).message().extension(Redeliveries.REDELIVERIES)).isNull();
         }
 
+        /** Ordering.NONE: redelivery does not block; a later message of the same key may pass the delayed one. */
+        @Test void unorderedALaterMessageOfTheKeyPassesTheDelayedOne() {
+            if (!unorderedDeclaredElseFailsFast()) return;
+            Messaging bus = connect();
+            String t = topic("unordered");
+            String g = group("g");
+            List<String> completed = new CopyOnWriteArrayList<>();
+            SubscribeOptions o = (declares(Capability.CONSUMER_GROUPS) ? baseOptions(g) : baseOptions()).ordering(Ordering.NONE)
+                    .concurrency(2).retry(RetryPolicy.none()).redelivery(Duration.ofMillis(1500));
+            track(bus.subscribe(t, o, d -> {
+                String label = d.message().dataAsString();
+                if (label.equals("a-0") && d.attempt() == 1) throw new IllegalStateException("a-0 fails once");
+                completed.add(label);
+            }));
+            publish(bus, t, event("a-0").withKey("a"));
+            publish(bus, t, event("a-1").withKey("a"));
+            eventually().untilAsserted(() -> assertThat(completed).containsExactlyInAnyOrder("a-0", "a-1"));
+            assertThat(completed).as("a-1 did not wait for the delayed a-0").containsExactly("a-1", "a-0");
+        }
+    }
+
+    /**
+     * {@link Capability#ORDERED_DELAYED_REDELIVERY}: {@link SubscribeOptions#redelivery} with {@link Ordering#PER_KEY}
+     * parks the key for the whole group during the delay, across consumers leaving and joining; other keys flow.
+     */
+    @Nested
+    class OrderedDelayedRedelivery {
         /**
          * PER_KEY with ORDERED_DELAYED_REDELIVERY and concurrency 4: while the first message of key a waits for its
          * redelivery, the later messages of a wait too (on every consumer of the group), and other keys flow.
@@ -1091,26 +1118,6 @@ public abstract class MessagingConformanceKit extends BrokerKit {
             track(connect().subscribe(t, o, d -> seen.add(d.message().dataAsString() + "#" + d.attempt())));
             eventually().untilAsserted(() -> assertThat(seen).contains("a-1#1"));
             assertThat(seen).as("the new consumer gets the delayed a-0 (attempt 2) before a-1").containsExactly("a-0#2", "a-1#1");
-        }
-
-        /** Ordering.NONE: redelivery does not block; a later message of the same key may pass the delayed one. */
-        @Test void unorderedALaterMessageOfTheKeyPassesTheDelayedOne() {
-            if (!unorderedDeclaredElseFailsFast()) return;
-            Messaging bus = connect();
-            String t = topic("unordered");
-            String g = group("g");
-            List<String> completed = new CopyOnWriteArrayList<>();
-            SubscribeOptions o = (declares(Capability.CONSUMER_GROUPS) ? baseOptions(g) : baseOptions()).ordering(Ordering.NONE)
-                    .concurrency(2).retry(RetryPolicy.none()).redelivery(Duration.ofMillis(1500));
-            track(bus.subscribe(t, o, d -> {
-                String label = d.message().dataAsString();
-                if (label.equals("a-0") && d.attempt() == 1) throw new IllegalStateException("a-0 fails once");
-                completed.add(label);
-            }));
-            publish(bus, t, event("a-0").withKey("a"));
-            publish(bus, t, event("a-1").withKey("a"));
-            eventually().untilAsserted(() -> assertThat(completed).containsExactlyInAnyOrder("a-0", "a-1"));
-            assertThat(completed).as("a-1 did not wait for the delayed a-0").containsExactly("a-1", "a-0");
         }
     }
 

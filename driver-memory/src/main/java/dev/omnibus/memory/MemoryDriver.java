@@ -22,6 +22,10 @@ import java.util.List;
  * broker that lacks it); {@code retainMessages} (default 100000, at least 0) — each topic keeps its
  * last N records plus every record a group has not completed, and drops older ones (so a new group
  * starting from EARLIEST sees the last N); fixed when the named broker is first created.
+ *
+ * <p>Delays: {@link dev.omnibus.Capability#SCHEDULED_DELIVERY}, {@link dev.omnibus.Capability#DELAYED_REDELIVERY}
+ * and (with {@code perKeyOrdering}) {@link dev.omnibus.Capability#ORDERED_DELAYED_REDELIVERY}, up to 365 days
+ * ahead, on one scheduler thread; held in memory for the life of the broker (the JVM), like every message.
  */
 public final class MemoryDriver implements MessagingDriver {
     private static final List<CapabilityOffer> OFFERS = List.of(
@@ -30,7 +34,10 @@ public final class MemoryDriver implements MessagingDriver {
             CapabilityOffer.byDefault(Capability.REPLAY),
             CapabilityOffer.byDefault(Capability.REQUEST_REPLY),
             CapabilityOffer.byDefault(Capability.ADMIN),
-            CapabilityOffer.byDefault(Capability.LAG));
+            CapabilityOffer.byDefault(Capability.LAG),
+            CapabilityOffer.byDefault(Capability.SCHEDULED_DELIVERY),
+            CapabilityOffer.byDefault(Capability.DELAYED_REDELIVERY),
+            CapabilityOffer.byDefault(Capability.ORDERED_DELAYED_REDELIVERY, "perKeyOrdering", "true"));
 
     @Override public String scheme() { return "memory"; }
 

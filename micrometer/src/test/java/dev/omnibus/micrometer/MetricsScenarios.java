@@ -105,6 +105,22 @@ abstract class MetricsScenarios extends BrokerScenarios {
     }
 
     @Test
+    void delayedRedeliveriesAreCountedAndTheMessageIsConsumedOnceWhenDone() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(bus.capabilities().contains(dev.omnibus.Capability.ORDERED_DELAYED_REDELIVERY),
+                "needs ORDERED_DELAYED_REDELIVERY");
+        String t = topic("later");
+        bus.subscribe(t, SubscribeOptions.group("later").retry(RetryPolicy.none()).redelivery(Duration.ofMillis(300)), d -> {
+            if (d.attempt() == 1) throw new IllegalStateException("not yet");
+        });
+        bus.publish(t, Message.of("Later", "{}")).join();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(count(CONSUMED, t)).isEqualTo(1));
+        assertThat(search(REDELIVERIES, t).tag(GROUP, "later").counter().count()).isEqualTo(1);
+        assertThat(count(RETRIES, t)).as("no in-process retry").isZero();
+        assertThat(timerCount(PROCESS_DURATION, t)).as("two attempts").isEqualTo(2);
+        assertThat(timerCount(END_TO_END_LATENCY, t)).as("first attempt only").isEqualTo(1);
+    }
+
+    @Test
     void duplicatesSkippedByTheIdempotencyStoreAreCounted() {
         String t = topic("dupes");
         List<String> handled = new CopyOnWriteArrayList<>();

@@ -180,6 +180,24 @@ abstract class TracingScenarios extends BrokerScenarios {
     }
 
     @Test
+    void aDelayedRedeliveryIsSettledAsScheduledAndItsAttemptsStayInTheTrace() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(shipping.capabilities().contains(dev.omnibus.Capability.ORDERED_DELAYED_REDELIVERY),
+                "needs ORDERED_DELAYED_REDELIVERY");
+        String t = topic("later");
+        shipping.subscribe(t, group("later").retry(RetryPolicy.none()).redelivery(Duration.ofMillis(300)), d -> {
+            if (d.attempt() == 1) throw new IllegalStateException("not yet");
+        });
+        orders.publish(t, Message.of("Later", "{}")).join();
+        List<SpanData> spans = spansWhen("redelivered and completed", s -> has(s, "process " + t, 2) && has(s, "ack " + t, 2));
+        SpanData send = one(spans, "send " + t);
+        List<SpanData> attempts = named(spans, "process " + t);
+        assertThat(attempts).extracting(s -> s.getAttributes().get(ATTEMPT)).containsExactlyInAnyOrder(1L, 2L);
+        for (SpanData a : attempts) assertChild(a, send);
+        assertThat(named(spans, "ack " + t)).extracting(s -> s.getAttributes().get(AttributeKey.stringKey("omnibus.settle.outcome")))
+                .containsExactlyInAnyOrder("redelivery_scheduled", "completed");
+    }
+
+    @Test
     void aDeadLetterIsAProducerSpanLinkedToTheFailedAttemptAndARedriveLinksBackToIt() {
         String t = topic("dlq");
         String dlq = t + ".dlq";

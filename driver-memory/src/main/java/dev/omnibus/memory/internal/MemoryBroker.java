@@ -35,9 +35,42 @@ import java.util.function.Consumer;
  * group has not completed; older ones are dropped (a new group starting from EARLIEST then starts at
  * the oldest record kept). Without a bound, an embedded broker in a long-running process would keep
  * every message it ever carried.
+ *
+ * <p>Delays run on one scheduler thread shared by every memory broker of the JVM. Scheduled delivery
+ * ({@link #publishAt}) holds the message until due, then appends it like a publish (so every group sees it,
+ * in the order of due times). A delayed redelivery ({@link Topic#redeliver}) keeps the record's offset pending
+ * in its group with the history-carrying message in place of the stored one, out of dispatch until due; in a
+ * per-key group the key stays in flight meanwhile (parked), so no later message of the key reaches any member
+ * of the group first, whoever joins or leaves. Both live as long as the broker, like everything in it.
  */
 public final class MemoryBroker {
     private static final Map<String, MemoryBroker> BROKERS = new ConcurrentHashMap<>();
+
+    /** The longest delay of a scheduled delivery or a delayed redelivery. */
+    public static final java.time.Duration MAX_SCHEDULE_DELAY = java.time.Duration.ofDays(365);
+
+    private static final java.util.concurrent.ScheduledThreadPoolExecutor SCHEDULER = scheduler();
+
+    private static java.util.concurrent.ScheduledThreadPoolExecutor scheduler() {
+        java.util.concurrent.ScheduledThreadPoolExecutor s = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "omnibus-memory-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        s.setRemoveOnCancelPolicy(true);
+        return s;
+    }
+
+    private static void later(java.time.Instant due, Runnable task) {
+        long nanos = java.time.Duration.between(java.time.Instant.now(), due).toNanos();
+        SCHEDULER.schedule(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(MemoryBroker.class).error("A delayed delivery failed", e);
+            }
+        }, Math.max(0, nanos), java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
 
     /** Records each topic keeps beyond what its groups still need, unless configured otherwise. */
     public static final long DEFAULT_RETAIN_MESSAGES = 100_000;
@@ -108,6 +141,7 @@ public final class MemoryBroker {
             java.util.Set<Long> pending = new java.util.HashSet<>(g.ready);
             for (ArrayDeque<Long> q : g.queues.values()) pending.addAll(q);
             for (Member m : g.members) pending.addAll(m.unsettled);
+            pending.addAll(g.delayed.keySet());
             return (long) pending.size();
         }
     }
@@ -121,6 +155,18 @@ public final class MemoryBroker {
     Topic topic(String name) { return topics.computeIfAbsent(name, Topic::new); }
 
     long publish(String topic, Message message) { return topic(topic).append(new StoredDraft(message.key(), message, null, null)); }
+
+    /**
+     * Holds {@code message} until {@code due}, then appends it to {@code topic} (at once when due is not in the
+     * future). Messages due at the same time are appended in the order they were scheduled.
+     */
+    void publishAt(String topic, Message message, java.time.Instant due) {
+        if (!due.isAfter(java.time.Instant.now())) {
+            publish(topic, message);
+            return;
+        }
+        later(due, () -> publish(topic, message));
+    }
 
     public void publishRaw(String topic, String key, byte[] payload, Map<String, String> headers) {
         topic(topic).append(new StoredDraft(key, null, payload.clone(), Map.copyOf(headers)));
@@ -174,6 +220,10 @@ public final class MemoryBroker {
         final Map<String, ArrayDeque<Long>> queues = new HashMap<>();
         final Set<String> keysInFlight = new HashSet<>();
         final Map<Long, Integer> deliveries = new HashMap<>();
+        /** Offsets handed back for a delayed redelivery, not deliverable until due (offset to key). */
+        final Map<Long, String> delayed = new HashMap<>();
+        /** The history-carrying message that replaces the stored one of a redelivered offset. */
+        final Map<Long, Message> redelivered = new HashMap<>();
         final List<Member> members = new ArrayList<>();
         int nextMember;
 
@@ -190,6 +240,7 @@ public final class MemoryBroker {
             long low = ready.isEmpty() ? Long.MAX_VALUE : ready.first();
             for (ArrayDeque<Long> q : queues.values()) if (!q.isEmpty()) low = Math.min(low, q.peekFirst());
             for (Member m : members) for (long o : m.unsettled) low = Math.min(low, o);
+            for (long o : delayed.keySet()) low = Math.min(low, o);
             return low;
         }
 
@@ -307,7 +358,7 @@ public final class MemoryBroker {
                 Member target = nextWithRoom(g);
                 int count = g.deliveries.merge(offset, 1, Integer::sum);
                 target.unsettled.add(offset);
-                MemoryInbound inbound = new MemoryInbound(target, s, count);
+                MemoryInbound inbound = new MemoryInbound(target, s, count, g.redelivered.isEmpty() ? null : g.redelivered.get(offset));
                 out.add(() -> target.sink.accept(inbound));
             }
         }
@@ -336,9 +387,37 @@ public final class MemoryBroker {
                 if (ack) {
                     g.completed(s.key());
                     g.deliveries.remove(s.offset());
+                    if (!g.redelivered.isEmpty()) g.redelivered.remove(s.offset());
                 } else {
                     g.giveBack(s.offset(), s.key());
                 }
+            }
+            dispatch();
+        }
+
+        /**
+         * Settles the member's delivery of {@code s} by holding {@code message} (the record with its redelivery
+         * history) for this group until {@code delay} has passed; false when the member no longer holds it (it
+         * left, and the record went back to the group as it was).
+         */
+        boolean redeliver(Member member, Stored s, Message message, java.time.Duration delay) {
+            Group g;
+            synchronized (this) {
+                if (!member.unsettled.remove(s.offset())) return false;
+                g = member.group;
+                g.redelivered.put(s.offset(), message);
+                g.delayed.put(s.offset(), s.key()); // a per-key group keeps the key in flight: parked until due
+            }
+            later(java.time.Instant.now().plus(delay), () -> due(g, s.offset()));
+            dispatch(); // the member has room again
+            return true;
+        }
+
+        private void due(Group g, long offset) {
+            synchronized (this) {
+                if (groups.get(g.name) != g) return; // the group (or the topic) was deleted meanwhile
+                if (!g.delayed.containsKey(offset)) return;
+                g.giveBack(offset, g.delayed.remove(offset));
             }
             dispatch();
         }
@@ -349,15 +428,18 @@ public final class MemoryBroker {
         private final Member member;
         private final Stored stored;
         private final int deliveryCount;
+        private final Message redelivered;
 
-        MemoryInbound(Member member, Stored stored, int deliveryCount) {
+        MemoryInbound(Member member, Stored stored, int deliveryCount, Message redelivered) {
             this.member = member;
             this.stored = stored;
             this.deliveryCount = deliveryCount;
+            this.redelivered = redelivered;
         }
 
         @Override
         public Message message() {
+            if (redelivered != null) return redelivered;
             if (stored.message() == null) {
                 String where = "record at offset " + stored.offset() + " of '" + member.topic.name + "'";
                 if (StructuredCloudEvents.isStructured(stored.headers().get("content-type"))) {
@@ -374,5 +456,18 @@ public final class MemoryBroker {
         @Override public int deliveryCount() { return deliveryCount; }
         @Override public void ack() { member.topic.settle(member, stored, true); }
         @Override public void nack() { member.topic.settle(member, stored, false); }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Void> redeliverAfter(Message message, java.time.Duration delay) {
+            if (delay.compareTo(MAX_SCHEDULE_DELAY) > 0) {
+                return java.util.concurrent.CompletableFuture.failedFuture(new dev.omnibus.ConfigurationException("redelivery delay",
+                        delay, "at most " + MAX_SCHEDULE_DELAY + " (the memory broker's longest delay)"));
+            }
+            if (!member.topic.redeliver(member, stored, message, delay)) {
+                return java.util.concurrent.CompletableFuture.failedFuture(new dev.omnibus.ClosedException(
+                        "memory subscription to '" + member.topic.name + "' (the message went back to its group)"));
+            }
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
     }
 }

@@ -24,9 +24,11 @@ import java.util.function.Consumer;
 /** A connection to a {@link MemoryBroker}. */
 public final class MemoryTransport implements Transport {
     private static final Set<Capability> ORDERED = EnumSet.of(Capability.CONSUMER_GROUPS,
-            Capability.PER_KEY_ORDERING, Capability.REPLAY, Capability.REQUEST_REPLY, Capability.ADMIN, Capability.LAG);
+            Capability.PER_KEY_ORDERING, Capability.REPLAY, Capability.REQUEST_REPLY, Capability.ADMIN, Capability.LAG,
+            Capability.SCHEDULED_DELIVERY, Capability.DELAYED_REDELIVERY, Capability.ORDERED_DELAYED_REDELIVERY);
     private static final Set<Capability> UNORDERED = EnumSet.of(Capability.CONSUMER_GROUPS,
-            Capability.REPLAY, Capability.REQUEST_REPLY, Capability.ADMIN, Capability.LAG);
+            Capability.REPLAY, Capability.REQUEST_REPLY, Capability.ADMIN, Capability.LAG,
+            Capability.SCHEDULED_DELIVERY, Capability.DELAYED_REDELIVERY);
 
     private static final String VERSION = readVersion();
 
@@ -55,6 +57,23 @@ public final class MemoryTransport implements Transport {
         long offset = broker.publish(topic, message);
         return CompletableFuture.completedFuture(new PublishReceipt(topic, message.id(), Position.of(topic, offset), Instant.now()));
     }
+
+    /** Held by the broker's scheduler until due, then appended like {@link #send}; no position until then. */
+    @Override
+    public CompletableFuture<PublishReceipt> sendAt(String topic, Message message, Instant due) {
+        if (closed) return CompletableFuture.failedFuture(new ClosedException("memory transport"));
+        long size = encodedSize(message);
+        if (size > maxMessageBytes) {
+            return CompletableFuture.failedFuture(new MessageTooLargeException(topic, size, maxMessageBytes,
+                    "raise it with the maxMessageBytes option"));
+        }
+        broker.topic(topic); // the topic exists from now on, as after a publish
+        broker.publishAt(topic, message, due);
+        return CompletableFuture.completedFuture(new PublishReceipt(topic, message.id(), null, Instant.now()));
+    }
+
+    /** {@link MemoryBroker#MAX_SCHEDULE_DELAY}: 365 days. */
+    @Override public java.time.Duration maxScheduleDelay() { return MemoryBroker.MAX_SCHEDULE_DELAY; }
 
     /** Payload plus attribute and extension text, as a wire encoding would carry them. */
     static long encodedSize(Message m) {
