@@ -220,6 +220,41 @@ class RabbitMqDelayTest {
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> got.size() == 200);
     }
 
+    /**
+     * 2,000 scheduled messages due over 10 s: none early; the lateness figures are printed (timing thresholds
+     * belong in benchmarks, so the bound asserted here is only a generous sanity bound).
+     */
+    @Test
+    void manyScheduledMessagesNoneEarlyAndLatenessPrinted() {
+        Messaging m = connect();
+        String topic = topic("lateness");
+        Map<String, Instant> dueOf = new java.util.concurrent.ConcurrentHashMap<>();
+        List<Long> lateMillis = new CopyOnWriteArrayList<>();
+        List<String> early = new CopyOnWriteArrayList<>();
+        toClose.add(m.subscribe(topic, SubscribeOptions.group("g").concurrency(8), d -> {
+            Instant now = Instant.now();
+            Instant due = dueOf.get(body(d));
+            if (now.isBefore(due)) early.add(body(d));
+            lateMillis.add(Duration.between(due, now).toMillis());
+        }));
+        int n = 2_000;
+        Instant start = Instant.now().plusSeconds(2);
+        List<CompletableFuture<?>> sent = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Instant due = start.plusMillis(i * 5L);
+            dueOf.put("m" + i, due);
+            sent.add(m.publish(topic, text("m" + i, "k" + (i % 50)), PublishOptions.deliverAt(due)));
+        }
+        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
+        await().atMost(Duration.ofSeconds(60)).until(() -> lateMillis.size() >= n);
+        List<Long> sorted = new ArrayList<>(lateMillis);
+        java.util.Collections.sort(sorted);
+        System.out.printf("RabbitMQ delay levels: %d scheduled messages over %d s, lateness p50=%d ms p99=%d ms max=%d ms%n",
+                n, n * 5 / 1000, sorted.get(n / 2), sorted.get(n * 99 / 100), sorted.get(n - 1));
+        assertThat(early).isEmpty();
+        assertThat(sorted.get(n - 1)).isLessThan(10_000);
+    }
+
     @Test
     void theAdminListingLeavesOutTheDelayLevels() {
         Messaging m = connect();
