@@ -221,38 +221,46 @@ class RabbitMqDelayTest {
     }
 
     /**
-     * 2,000 scheduled messages due over 10 s: none early; the lateness figures are printed (timing thresholds
-     * belong in benchmarks, so the bound asserted here is only a generous sanity bound).
+     * 2,000 scheduled messages due over 10 s (the first 5 s after the start), published in a shuffled order: none
+     * early; the lateness figures are printed (timing thresholds belong in benchmarks, so the bound asserted here
+     * is only a sanity bound). {@code -Domnibus.test.jvmArgs=-Domnibus.rabbitmq.lateness=10000:60} runs the issue's
+     * shape (10,000 over 60 s).
      */
     @Test
     void manyScheduledMessagesNoneEarlyAndLatenessPrinted() {
+        String[] shape = System.getProperty("omnibus.rabbitmq.lateness", "2000:10").split(":");
+        int n = Integer.parseInt(shape[0]);
+        long windowMillis = Long.parseLong(shape[1]) * 1000;
         Messaging m = connect();
         String topic = topic("lateness");
         Map<String, Instant> dueOf = new java.util.concurrent.ConcurrentHashMap<>();
         List<Long> lateMillis = new CopyOnWriteArrayList<>();
         List<String> early = new CopyOnWriteArrayList<>();
-        toClose.add(m.subscribe(topic, SubscribeOptions.group("g").concurrency(8), d -> {
+        toClose.add(m.subscribe(topic, SubscribeOptions.group("g").concurrency(4), d -> {
             Instant now = Instant.now();
             Instant due = dueOf.get(body(d));
             if (now.isBefore(due)) early.add(body(d));
             lateMillis.add(Duration.between(due, now).toMillis());
         }));
-        int n = 2_000;
-        Instant start = Instant.now().plusSeconds(2);
+        Instant start = Instant.now().plusSeconds(5);
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < n; i++) order.add(i);
+        java.util.Collections.shuffle(order, new java.util.Random(16));
         List<CompletableFuture<?>> sent = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            Instant due = start.plusMillis(i * 5L);
+        for (int i : order) {
+            Instant due = start.plusMillis(i * windowMillis / n);
             dueOf.put("m" + i, due);
             sent.add(m.publish(topic, text("m" + i, "k" + (i % 50)), PublishOptions.deliverAt(due)));
         }
         CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
-        await().atMost(Duration.ofSeconds(60)).until(() -> lateMillis.size() >= n);
+        System.out.printf("RabbitMQ delay levels: published %d in %d ms%n", n, Duration.between(start.minusSeconds(5), Instant.now()).toMillis());
+        await().atMost(Duration.ofMillis(windowMillis + 60_000)).until(() -> lateMillis.size() >= n);
         List<Long> sorted = new ArrayList<>(lateMillis);
         java.util.Collections.sort(sorted);
         System.out.printf("RabbitMQ delay levels: %d scheduled messages over %d s, lateness p50=%d ms p99=%d ms max=%d ms%n",
-                n, n * 5 / 1000, sorted.get(n / 2), sorted.get(n * 99 / 100), sorted.get(n - 1));
+                n, windowMillis / 1000, sorted.get(n / 2), sorted.get(n * 99 / 100), sorted.get(n - 1));
         assertThat(early).isEmpty();
-        assertThat(sorted.get(n - 1)).isLessThan(10_000);
+        assertThat(sorted.get(n - 1)).isLessThan(20_000);
     }
 
     @Test
