@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * An immutable CloudEvents 1.0 envelope: the unit every driver carries. One Message maps 1:1 to a
@@ -51,7 +50,6 @@ public final class Message {
     public static final Set<String> RESERVED_NAMES = Set.of(
             "specversion", "id", "source", "type", "subject", "time", "datacontenttype", "dataschema", "data",
             "data_base64");
-    private static final Pattern EXTENSION_NAME = Pattern.compile("[a-z0-9]{1,64}");
     private static final byte[] EMPTY = new byte[0];
     /** Earliest {@link #time()} accepted: RFC 3339 years start at 0000. */
     public static final Instant MIN_TIME = Instant.parse("0000-01-01T00:00:00Z");
@@ -79,6 +77,13 @@ public final class Message {
         for (Map.Entry<String, String> e : b.extensions.entrySet()) requireWellFormed(e.getKey(), e.getValue());
         this.extensions = Collections.unmodifiableMap(new TreeMap<>(b.extensions));
         this.data = b.data == null ? EMPTY : b.data;
+    }
+
+    /** A copy of {@code m} with {@code extensions} (already validated and unmodifiable). */
+    private Message(Message m, Map<String, String> extensions) {
+        this.id = m.id; this.source = m.source; this.type = m.type; this.subject = m.subject; this.time = m.time;
+        this.dataContentType = m.dataContentType; this.dataSchema = m.dataSchema; this.data = m.data;
+        this.extensions = extensions;
     }
 
     /** A message whose data is {@code payload} encoded by the default JSON {@link Codec}. */
@@ -139,6 +144,21 @@ public final class Message {
 
     public Message withKey(String key) { return toBuilder().key(key).build(); }
     public Message withExtension(String name, String value) { return toBuilder().extension(name, value).build(); }
+
+    /**
+     * A copy with every entry of {@code added} set as an extension (replacing one of the same name; a
+     * {@code null} value removes it). Only the added entries are validated, so this is the cheap way to
+     * stamp a few extensions (trace context, lineage) on a message that is otherwise unchanged.
+     */
+    public Message withExtensions(Map<String, String> added) {
+        if (added.isEmpty()) return this;
+        TreeMap<String, String> copy = new TreeMap<>(extensions);
+        for (Map.Entry<String, String> e : added.entrySet()) {
+            String name = checkExtensionName(e.getKey());
+            if (e.getValue() == null) copy.remove(name); else copy.put(name, requireWellFormed(name, e.getValue()));
+        }
+        return new Message(this, Collections.unmodifiableMap(copy));
+    }
     public Message withId(String id) { return toBuilder().id(id).build(); }
 
     /** This message as a CloudEvent (spec 1.0); extensions are strings. */
@@ -262,9 +282,20 @@ public final class Message {
         return "'" + shown + "'";
     }
 
+    /** {@code [a-z0-9]{1,64}} without a regex: it runs for every extension of every message built. */
+    private static boolean isExtensionName(String name) {
+        int n = name.length();
+        if (n == 0 || n > 64) return false;
+        for (int i = 0; i < n; i++) {
+            char c = name.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9')) return false;
+        }
+        return true;
+    }
+
     /** Validates an extension name against CloudEvents rules; returns it. */
     static String checkExtensionName(String name) {
-        if (name == null || !EXTENSION_NAME.matcher(name).matches()) {
+        if (name == null || !isExtensionName(name)) {
             throw new InvalidMessageException(String.valueOf(name), "Invalid CloudEvents extension name "
                     + (name == null ? "null" : abbreviate(name)) + ": use 1-64 lower-case ASCII letters or digits (e.g. 'tenantid')");
         }

@@ -51,6 +51,30 @@ class MessageTest {
         assertThatThrownBy(() -> Message.builder().extension("subject", "x")).hasMessageContaining("context attribute");
     }
 
+    @Test void withExtensionsSetsReplacesAndRemovesAndValidatesOnlyTheAdded() {
+        Message m = Message.of("t", "x").withKey("k").withExtension("tenantid", "acme");
+        java.util.Map<String, String> added = new java.util.HashMap<>();
+        added.put("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        added.put("tenantid", "other");
+        Message stamped = m.withExtensions(added);
+        assertThat(stamped.extensions()).containsEntry("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+                .containsEntry("tenantid", "other").containsEntry("partitionkey", "k");
+        assertThat(stamped.extensions().keySet()).containsExactly("partitionkey", "tenantid", "traceparent");
+        assertThat(stamped.id()).isEqualTo(m.id());
+        assertThat(stamped.time()).isEqualTo(m.time());
+        assertThat(stamped.dataAsString()).isEqualTo(m.dataAsString());
+        assertThat(m.extension("traceparent")).as("the original is unchanged").isNull();
+        java.util.Map<String, String> removal = new java.util.HashMap<>();
+        removal.put("tenantid", null);
+        assertThat(stamped.withExtensions(removal).extension("tenantid")).isNull();
+        assertThat(m.withExtensions(java.util.Map.of())).isSameAs(m);
+        assertThat(stamped.withExtensions(java.util.Map.of())).isEqualTo(stamped);
+        assertThatThrownBy(() -> m.withExtensions(java.util.Map.of("Bad-Name", "x"))).hasMessageContaining("Bad-Name");
+        assertThatThrownBy(() -> m.withExtensions(java.util.Map.of("time", "x"))).hasMessageContaining("context attribute");
+        assertThatThrownBy(() -> m.withExtensions(java.util.Map.of("note", "\uD800"))).isInstanceOf(InvalidMessageException.class);
+        assertThatThrownBy(() -> m.withExtensions(java.util.Map.of("a".repeat(65), "x"))).hasMessageContaining("1-64");
+    }
+
     @Test void convertsToAndFromCloudEventExactly() {
         Message m = Message.builder().id("id-1").source("/orders").type("com.acme.OrderPlaced").subject("order/1")
                 .time(Instant.parse("2024-09-14T14:22:05.182123Z")).dataSchema("https://example.com/s.json")

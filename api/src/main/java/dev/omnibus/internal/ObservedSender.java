@@ -64,12 +64,7 @@ final class ObservedSender {
         }
         if (observers == null) return transmit(topic, message, reply, due);
         PublishObservation o = observers.publish(new PublishContext(client, topic, message, kind, handled));
-        Map<String, String> extensions = o.extensions();
-        if (!extensions.isEmpty()) {
-            Message.Builder b = message.toBuilder();
-            extensions.forEach(b::extension);
-            message = b.build();
-        }
+        message = message.withExtensions(o.extensions());
         CompletableFuture<PublishReceipt> f;
         try {
             f = transmit(topic, message, reply, due);

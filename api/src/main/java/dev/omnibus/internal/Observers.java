@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
  * The observers of one instance behind one {@link MessagingObserver}: every call goes to each of them in
@@ -29,10 +28,10 @@ import java.util.function.Supplier;
  */
 final class Observers implements MessagingObserver {
     private static final Logger log = LoggerFactory.getLogger(Observers.class);
-    private final List<MessagingObserver> observers;
+    private final MessagingObserver[] all;
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
-    private Observers(List<MessagingObserver> observers) { this.observers = observers; }
+    private Observers(List<MessagingObserver> observers) { this.all = observers.toArray(MessagingObserver[]::new); }
 
     /** The configured and discovered observers, or {@code null} when there are none (nothing is observed). */
     static Observers of(MessagingConfig config) {
@@ -58,65 +57,130 @@ final class Observers implements MessagingObserver {
         }
     }
 
-    private <T> T call(MessagingObserver o, String what, Supplier<T> call, T fallback) {
-        try {
-            T t = call.get();
-            return t == null ? fallback : t;
-        } catch (RuntimeException | LinkageError e) {
-            report(o, what, e);
-            return fallback;
+    @Override
+    public void connected(ObservedClient client) {
+        for (MessagingObserver o : all) {
+            try { o.connected(client); } catch (RuntimeException | LinkageError e) { report(o, "connected", e); }
         }
     }
 
-    private void run(MessagingObserver o, String what, Runnable call) {
-        try {
-            call.run();
-        } catch (RuntimeException | LinkageError e) {
-            report(o, what, e);
+    @Override
+    public void closed(ObservedClient client) {
+        for (MessagingObserver o : all) {
+            try { o.closed(client); } catch (RuntimeException | LinkageError e) { report(o, "closed", e); }
         }
     }
 
-    @Override public void connected(ObservedClient client) { for (MessagingObserver o : observers) run(o, "connected", () -> o.connected(client)); }
+    @Override
+    public void settled(SettleContext settle) {
+        for (MessagingObserver o : all) {
+            try { o.settled(settle); } catch (RuntimeException | LinkageError e) { report(o, "settled", e); }
+        }
+    }
 
-    @Override public void closed(ObservedClient client) { for (MessagingObserver o : observers) run(o, "closed", () -> o.closed(client)); }
-
-    @Override public void settled(SettleContext settle) { for (MessagingObserver o : observers) run(o, "settled", () -> o.settled(settle)); }
+    // The publish and process paths run per message: arrays and plain loops, no lambdas or copies.
 
     @Override
     public PublishObservation publish(PublishContext publish) {
-        List<PublishObservation> each = new ArrayList<>(observers.size());
-        Map<String, String> extensions = new LinkedHashMap<>();
-        for (MessagingObserver o : observers) {
-            PublishObservation p = call(o, "publish", () -> o.publish(publish), PublishObservation.NOOP);
-            each.add(p);
-            extensions.putAll(call(o, "publish.extensions", p::extensions, Map.of()));
+        PublishObservation[] each = new PublishObservation[all.length];
+        Map<String, String> extensions = Map.of();
+        boolean merged = false;
+        for (int i = 0; i < all.length; i++) {
+            MessagingObserver o = all[i];
+            PublishObservation p;
+            try {
+                p = o.publish(publish);
+                if (p == null) p = PublishObservation.NOOP;
+            } catch (RuntimeException | LinkageError e) {
+                report(o, "publish", e);
+                p = PublishObservation.NOOP;
+            }
+            each[i] = p;
+            Map<String, String> added;
+            try {
+                added = p.extensions();
+            } catch (RuntimeException | LinkageError e) {
+                report(o, "publish.extensions", e);
+                added = null;
+            }
+            if (added == null || added.isEmpty()) continue;
+            if (extensions.isEmpty()) {
+                extensions = added;                 // the common case: one observer adds trace context
+            } else {
+                if (!merged) { extensions = new LinkedHashMap<>(extensions); merged = true; }
+                extensions.putAll(added);
+            }
         }
-        Map<String, String> added = Map.copyOf(extensions);
-        return new PublishObservation() {
-            @Override public Map<String, String> extensions() { return added; }
-            @Override public void completed(PublishReceipt receipt) {
-                for (int i = 0; i < each.size(); i++) { PublishObservation p = each.get(i); run(observers.get(i), "publish.completed", () -> p.completed(receipt)); }
+        return new CompositePublish(each, extensions);
+    }
+
+    private final class CompositePublish implements PublishObservation {
+        private final PublishObservation[] each;
+        private final Map<String, String> extensions;
+
+        CompositePublish(PublishObservation[] each, Map<String, String> extensions) {
+            this.each = each;
+            this.extensions = extensions;
+        }
+
+        @Override public Map<String, String> extensions() { return extensions; }
+
+        @Override
+        public void completed(PublishReceipt receipt) {
+            for (int i = 0; i < each.length; i++) {
+                try { each[i].completed(receipt); } catch (RuntimeException | LinkageError e) { report(all[i], "publish.completed", e); }
             }
-            @Override public void failed(Throwable error) {
-                for (int i = 0; i < each.size(); i++) { PublishObservation p = each.get(i); run(observers.get(i), "publish.failed", () -> p.failed(error)); }
+        }
+
+        @Override
+        public void failed(Throwable error) {
+            for (int i = 0; i < each.length; i++) {
+                try { each[i].failed(error); } catch (RuntimeException | LinkageError e) { report(all[i], "publish.failed", e); }
             }
-        };
+        }
     }
 
     @Override
     public ProcessObservation process(ProcessContext process) {
-        List<ProcessObservation> each = new ArrayList<>(observers.size());
-        for (MessagingObserver o : observers) each.add(call(o, "process", () -> o.process(process), ProcessObservation.NOOP));
-        return new ProcessObservation() {
-            @Override public void succeeded() {
-                for (int i = 0; i < each.size(); i++) { ProcessObservation p = each.get(i); run(observers.get(i), "process.succeeded", p::succeeded); }
+        ProcessObservation[] each = new ProcessObservation[all.length];
+        for (int i = 0; i < all.length; i++) {
+            MessagingObserver o = all[i];
+            ProcessObservation p;
+            try {
+                p = o.process(process);
+            } catch (RuntimeException | LinkageError e) {
+                report(o, "process", e);
+                p = null;
             }
-            @Override public void failed(Throwable error, boolean willRetry) {
-                for (int i = 0; i < each.size(); i++) { ProcessObservation p = each.get(i); run(observers.get(i), "process.failed", () -> p.failed(error, willRetry)); }
+            each[i] = p == null ? ProcessObservation.NOOP : p;
+        }
+        return new CompositeProcess(each);
+    }
+
+    private final class CompositeProcess implements ProcessObservation {
+        private final ProcessObservation[] each;
+
+        CompositeProcess(ProcessObservation[] each) { this.each = each; }
+
+        @Override
+        public void succeeded() {
+            for (int i = 0; i < each.length; i++) {
+                try { each[i].succeeded(); } catch (RuntimeException | LinkageError e) { report(all[i], "process.succeeded", e); }
             }
-            @Override public void close() { // reverse order, as scopes nest
-                for (int i = each.size() - 1; i >= 0; i--) { ProcessObservation p = each.get(i); run(observers.get(i), "process.close", p::close); }
+        }
+
+        @Override
+        public void failed(Throwable error, boolean willRetry) {
+            for (int i = 0; i < each.length; i++) {
+                try { each[i].failed(error, willRetry); } catch (RuntimeException | LinkageError e) { report(all[i], "process.failed", e); }
             }
-        };
+        }
+
+        @Override
+        public void close() { // reverse order, as scopes nest
+            for (int i = each.length - 1; i >= 0; i--) {
+                try { each[i].close(); } catch (RuntimeException | LinkageError e) { report(all[i], "process.close", e); }
+            }
+        }
     }
 }

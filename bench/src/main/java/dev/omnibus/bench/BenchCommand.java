@@ -1,9 +1,11 @@
 package dev.omnibus.bench;
 
 import dev.omnibus.bench.internal.BenchRun;
+import dev.omnibus.bench.internal.Contrast;
 import dev.omnibus.bench.internal.BrokerTarget;
 import dev.omnibus.bench.internal.Charts;
 import dev.omnibus.bench.internal.InvalidWorkloadException;
+import dev.omnibus.bench.internal.PerfToolRun;
 import dev.omnibus.bench.internal.ResultWriter;
 import dev.omnibus.bench.internal.RunResult;
 import dev.omnibus.bench.internal.ScheduledLateness;
@@ -58,6 +60,18 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--scheduled-window-seconds", defaultValue = "10", description = "span of their due times (default: ${DEFAULT-VALUE})")
     int scheduledWindowSeconds;
 
+    @Option(names = "--overhead", description = "pairs of plain and instrumented Omnibus legs (no native leg): the cost of "
+            + "omnibus-opentelemetry + omnibus-micrometer, interleaved (targets: rate >= 0.97, p99 <= 1.05 x plain)")
+    boolean overhead;
+
+    @Option(names = "--perf-tool", description = "instead of native/Omnibus pairs, run the broker's own load tool (kafka-tools "
+            + "ProducerPerformance + ConsumerPerformance, pulsar-perf, RabbitMQ PerfTest) with the workload's shape, to check the native leg")
+    boolean perfTool;
+
+    @Option(names = "--sample-ratio", defaultValue = "1", description = "with --instrumented or --overhead: the fraction of "
+            + "traces sampled (parent-based trace-id ratio, as OTEL_TRACES_SAMPLER=parentbased_traceidratio); default 1 = every span")
+    double sampleRatio;
+
     @Option(names = "--note", description = "a line written above the results, e.g. about the machine's load")
     String note;
 
@@ -71,13 +85,22 @@ public final class BenchCommand implements Callable<Integer> {
             System.err.println("bench: " + e.getMessage());
             return 2;
         }
+        if (overhead && instrumented) {
+            System.err.println("bench: --overhead already compares plain and instrumented legs; drop --instrumented");
+            return 2;
+        }
+        if (!(sampleRatio >= 0 && sampleRatio <= 1)) {
+            System.err.println("bench: --sample-ratio must be in [0, 1], got " + sampleRatio);
+            return 2;
+        }
         if (pairs < 1) {
             System.err.println("bench: --pairs must be at least 1, got " + pairs);
             return 2;
         }
         Path dir = out != null ? out : Path.of("bench", "results",
-                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + broker + "-" + w.name() + (instrumented ? "-instrumented" : ""));
-        System.out.printf("bench: %s on %s, %d measured pairs after a warm-up pair; results in %s%n", w.name(), broker, pairs, dir);
+                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + broker + "-" + w.name() + (perfTool ? "-perf-tool" : overhead ? "-overhead" : instrumented ? "-instrumented" : ""));
+        if (perfTool) System.out.printf("bench: the broker's own load tool with the shape of %s on %s; results in %s%n", w.name(), broker, dir);
+        else System.out.printf("bench: %s on %s, %d measured pairs after a warm-up pair; results in %s%n", w.name(), broker, pairs, dir);
         BrokerTarget target;
         try {
             target = BrokerTarget.open(broker, url);
@@ -87,12 +110,29 @@ public final class BenchCommand implements Callable<Integer> {
         }
         try (target) {
             System.out.println("bench: broker at " + target.url().replaceAll("://([^:/@]+):[^@/]*@", "://$1:****@"));
-            RunResult result = new BenchRun(target, w, pairs, System.out, instrumented).run();
-            ResultWriter.write(result, dir, instrumented
+            if (perfTool) {
+                PerfToolRun.Figures f;
+                try {
+                    f = new PerfToolRun(target, w, dir, System.out).run();
+                } catch (IllegalStateException | IllegalArgumentException e) {
+                    System.err.println("bench: " + e.getMessage());
+                    return 1;
+                }
+                String md = PerfToolRun.markdown(broker, w, f, note);
+                java.nio.file.Files.writeString(dir.resolve("perf-tool.md"), md);
+                System.out.println();
+                System.out.print(md);
+                System.out.println("Wrote " + dir.resolve("perf-tool.md") + " and the tools' output beside it");
+                return 0;
+            }
+            Contrast contrast = overhead ? Contrast.OBSERVATION_OVERHEAD
+                    : instrumented ? Contrast.NATIVE_VS_INSTRUMENTED : Contrast.NATIVE_VS_OMNIBUS;
+            RunResult result = new BenchRun(target, w, pairs, System.out, contrast).sampleRatio(sampleRatio).run();
+            ResultWriter.write(result, dir, instrumented || overhead
                     ? "Omnibus legs instrumented (omnibus-opentelemetry + omnibus-micrometer)." + (note == null ? "" : " " + note) : note);
             Charts.write(result, dir);
             System.out.println();
-            System.out.println("Omnibus / native, " + broker + ", " + w.name() + " (ratio = median of per-pair ratios):");
+            System.out.println(contrast.candidateLabel() + " / " + contrast.baselineLabel() + ", " + broker + ", " + w.name() + " (ratio = median of per-pair ratios):");
             System.out.print(ResultWriter.table(result));
             System.out.println("Wrote " + dir.resolve("result.json") + ", result.md, latency.png, throughput.png");
             return 0;

@@ -70,8 +70,8 @@ abstract class TracingScenarios extends BrokerScenarios {
     void services() {
         exporter.reset();
         String memory = memoryName("tracing");
-        orders = connect(memory, OmnibusTelemetry.create(otel).observer());
-        shipping = connect(memory, OmnibusTelemetry.create(otel).observer());
+        orders = connect(memory, OmnibusTelemetry.builder(otel).settleSpans(true).build().observer());
+        shipping = connect(memory, OmnibusTelemetry.builder(otel).settleSpans(true).build().observer());
     }
 
     @AfterEach

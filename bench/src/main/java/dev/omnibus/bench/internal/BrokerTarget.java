@@ -87,11 +87,17 @@ public final class BrokerTarget implements AutoCloseable {
     public BenchClient omnibusClient(Workload w) { return omnibusClient(w, false); }
 
     /** As {@link #omnibusClient(Workload)}; {@code instrumented} adds the OpenTelemetry and Micrometer observers. */
-    public BenchClient omnibusClient(Workload w, boolean instrumented) {
+    public BenchClient omnibusClient(Workload w, boolean instrumented) { return omnibusClient(w, instrumented ? 1.0 : -1); }
+
+    /**
+     * As {@link #omnibusClient(Workload)}, instrumented when {@code sampleRatio} is in [0, 1]: the
+     * OpenTelemetry SDK samples that fraction of new traces (parent-based), Micrometer meters everything.
+     */
+    public BenchClient omnibusClient(Workload w, double sampleRatio) {
         Map<String, String> options = new LinkedHashMap<>(fixtureOptions);
         if (broker.equals("kafka")) options.put("partitions", Integer.toString(w.partitions()));
         if (broker.equals("rabbitmq")) options.put("shards", "1"); // one quorum queue per group, as the native side
-        return new OmnibusClient(url, options, instrumented);
+        return new OmnibusClient(url, options, sampleRatio);
     }
 
     /** The broker as the Omnibus driver describes it. */

@@ -40,7 +40,7 @@ public final class Charts {
 
     static JFreeChart latency(RunResult r) {
         XYSeriesCollection data = new XYSeriesCollection();
-        for (String kind : List.of("native", "omnibus")) {
+        for (String kind : List.of(r.contrast().baselineKind(), r.contrast().candidateKind())) {
             data.addSeries(series(kind + " end-to-end", merged(r, kind, false)));
             data.addSeries(series(kind + " publish", merged(r, kind, true)));
         }

@@ -30,30 +30,33 @@ public final class Comparison {
     private Comparison() {}
 
     /** Compares the measured legs (pair &ge; 1) of {@code legs}; pairs lacking one side are skipped. */
-    public static List<Row> of(List<LegResult> legs) {
+    public static List<Row> of(List<LegResult> legs) { return of(legs, Contrast.NATIVE_VS_OMNIBUS); }
+
+    /** As {@link #of(List)}, for the legs and targets of {@code contrast}. */
+    public static List<Row> of(List<LegResult> legs, Contrast contrast) {
         List<Row> rows = new ArrayList<>();
         int pairs = legs.stream().mapToInt(LegResult::pair).max().orElse(0);
         for (Figure f : Figure.ALL) {
             List<Double> natives = new ArrayList<>(), omnibuses = new ArrayList<>(), ratios = new ArrayList<>();
             List<Double> latencyExcess = new ArrayList<>();
             for (int p = 1; p <= pairs; p++) {
-                LegResult n = find(legs, p, "native"), o = find(legs, p, "omnibus");
+                LegResult n = find(legs, p, contrast.baselineKind()), o = find(legs, p, contrast.candidateKind());
                 if (n == null || o == null) continue;
                 double nv = f.value().applyAsDouble(n), ov = f.value().applyAsDouble(o);
                 natives.add(nv);
                 omnibuses.add(ov);
                 ratios.add(Stats.ratio(ov, nv));
-                latencyExcess.add(ov - (1.10 * nv + 0.5));
+                latencyExcess.add(ov - (contrast.p99Factor() * nv + contrast.p99SlackMs()));
             }
             double nativeValue = Stats.median(natives), omnibusValue = Stats.median(omnibuses);
             Spread spread = new Spread(Stats.min(ratios), Stats.median(ratios), Stats.max(ratios));
             String target = null;
             Boolean met = null;
             if (f.name().equals("publish.rate") || f.name().equals("consume.rate")) {
-                target = "ratio >= 0.95";
-                met = Double.isFinite(spread.median()) ? spread.median() >= 0.95 : null;
+                target = contrast.rateTarget();
+                met = Double.isFinite(spread.median()) ? spread.median() >= contrast.minRateRatio() : null;
             } else if (f.name().endsWith(".latency.p99")) {
-                target = "<= 1.10 x native + 0.5 ms";
+                target = contrast.p99Target();
                 double excess = Stats.median(latencyExcess);
                 met = Double.isFinite(excess) ? excess <= 0 : null;
             }

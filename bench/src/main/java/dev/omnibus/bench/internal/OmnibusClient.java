@@ -25,17 +25,19 @@ final class OmnibusClient implements BenchClient {
     private final List<Messaging> connections = new ArrayList<>();
     private final Instrumentation instrumentation;   // null: no observer at all
 
-    OmnibusClient(String url, Map<String, String> options, boolean instrumented) {
+    /** {@code sampleRatio} in [0, 1]: instrumented, sampling that fraction of traces; negative: no observer. */
+    OmnibusClient(String url, Map<String, String> options, double sampleRatio) {
         this.url = url;
         this.options = Map.copyOf(options);
-        this.instrumentation = instrumented ? new Instrumentation() : null;
+        this.instrumentation = sampleRatio >= 0 ? new Instrumentation(sampleRatio) : null;
     }
 
-    @Override public String kind() { return "omnibus"; }
+    @Override public String kind() { return instrumentation == null ? "omnibus" : "instrumented"; }
 
     @Override public String description() {
         return "Omnibus Messaging.publish / subscribe(group, concurrency)"
-                + (instrumentation == null ? "" : " with omnibus-opentelemetry (SDK, every span sampled, batch processor) and omnibus-micrometer (Prometheus registry)");
+                + (instrumentation == null ? "" : " with omnibus-opentelemetry (SDK, " + instrumentation.sampling()
+                        + ", batch processor) and omnibus-micrometer (Prometheus registry)");
     }
 
     private synchronized Messaging connect() {

@@ -28,6 +28,8 @@ public final class ResultWriter {
         root.put("url", r.url());
         root.put("nativeClient", r.nativeClient());
         root.put("omnibusClient", r.omnibusClient());
+        root.put("baseline", r.contrast().baselineKind());
+        root.put("candidate", r.contrast().candidateKind());
         root.put("startedAt", r.startedAt().toString());
         root.put("finishedAt", r.finishedAt().toString());
         ObjectNode host = root.putObject("host");
@@ -108,11 +110,12 @@ public final class ResultWriter {
     public static String markdown(RunResult r, String note) {
         StringBuilder sb = new StringBuilder();
         Workload w = r.workload();
-        sb.append("# Omnibus vs native: ").append(r.broker()).append(", workload `").append(w.name()).append("`\n\n");
+        Contrast c = r.contrast();
+        sb.append("# ").append(c.candidateLabel()).append(" vs ").append(c.baselineLabel()).append(": ").append(r.broker()).append(", workload `").append(w.name()).append("`\n\n");
         if (note != null && !note.isBlank()) sb.append("> ").append(note).append("\n\n");
         sb.append("- Broker: ").append(r.brokerDescription()).append(" (`").append(r.url()).append("`)\n");
-        sb.append("- Native: ").append(r.nativeClient()).append("\n");
-        sb.append("- Omnibus: ").append(r.omnibusClient()).append("\n");
+        sb.append("- ").append(capitalized(c.baselineLabel())).append(": ").append(r.nativeClient()).append("\n");
+        sb.append("- ").append(capitalized(c.candidateLabel())).append(": ").append(r.omnibusClient()).append("\n");
         sb.append("- Workload: ").append(w.description()).append("; ").append(w.messageSize()).append(" B, ")
                 .append(w.keys()).append(" keys, ").append(w.partitions()).append(" partitions, ")
                 .append(w.producers()).append(" producer(s), ").append(w.consumers()).append(" consumer(s) x ")
@@ -120,10 +123,11 @@ public final class ResultWriter {
                 .append(", warm-up ").append(w.warmup().toSeconds()).append(" s + measured ").append(w.duration().toSeconds())
                 .append(" s per leg\n");
         long pairs = r.legs().stream().filter(l -> !l.warmup()).count() / 2;
-        sb.append("- ").append(pairs).append(" measured native/Omnibus pairs after a warm-up pair, alternating, one fresh topic per leg; ")
+        sb.append("- ").append(pairs).append(" measured ").append(c.baselineLabel()).append("/").append(c.candidateLabel()).append(" pairs after a warm-up pair, which goes first alternating, one fresh topic per leg; ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ")
                 .append(System.getProperty("java.version")).append("; ").append(r.startedAt()).append("\n\n");
-        sb.append("| figure | unit | native | Omnibus | ratio (median) | spread min..max | target |\n");
+        sb.append("| figure | unit | ").append(c.baselineLabel()).append(" | ").append(c.candidateLabel())
+                .append(" | ratio (median) | spread min..max | target |\n");
         sb.append("| --- | --- | ---: | ---: | ---: | --- | --- |\n");
         for (Comparison.Row row : r.comparison()) {
             sb.append("| ").append(row.name()).append(" | ").append(row.unit()).append(" | ").append(fmt(row.nativeValue()))
@@ -132,7 +136,7 @@ public final class ResultWriter {
                     .append(row.target() == null ? "" : row.target() + (row.met() == null ? "" : row.met() ? " ✔" : " ✘"))
                     .append(" |\n");
         }
-        sb.append("\nRatio = Omnibus / native of the same pair (higher is better for rates, lower for latency and allocation).\n\n");
+        sb.append("\nRatio = ").append(c.candidateLabel()).append(" / ").append(c.baselineLabel()).append(" of the same pair (higher is better for rates, lower for latency and allocation).\n\n");
         sb.append("## Legs\n\n| # | client | pair | publish msg/s | consume msg/s | publish p99 ms | e2e p50 ms | e2e p99 ms | e2e max ms | alloc B/msg | sent | received | out of order |\n");
         sb.append("| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         int i = 1;
@@ -150,10 +154,13 @@ public final class ResultWriter {
         return sb.toString();
     }
 
+    private static String capitalized(String s) { return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1); }
+
     /** The terminal summary table. */
     public static String table(RunResult r) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-22s %-9s %12s %12s %8s %17s  %s%n", "figure", "unit", "native", "omnibus",
+        sb.append(String.format(Locale.ROOT, "%-22s %-9s %12s %12s %8s %17s  %s%n", "figure", "unit", r.contrast().baselineKind(),
+                r.contrast().candidateKind(),
                 "ratio", "spread", "target"));
         for (Comparison.Row row : r.comparison()) {
             sb.append(String.format(Locale.ROOT, "%-22s %-9s %12s %12s %8s %17s  %s%n", row.name(), row.unit(),

@@ -8,6 +8,7 @@ import dev.omnibus.observation.ObservedClient;
 import dev.omnibus.observation.ProcessContext;
 import dev.omnibus.observation.ProcessObservation;
 import dev.omnibus.observation.PublishContext;
+import dev.omnibus.observation.PublishKind;
 import dev.omnibus.observation.PublishObservation;
 import dev.omnibus.observation.SettleContext;
 import io.micrometer.core.instrument.Counter;
@@ -37,10 +38,14 @@ public final class MetricsObserver implements MessagingObserver {
     static final Duration[] BUCKETS = Stream.of(5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000)
             .map(Duration::ofMillis).toArray(Duration[]::new);
 
+    private static final String[] KINDS = Stream.of(PublishKind.values()).map(k -> k.name().toLowerCase(Locale.ROOT))
+            .toArray(String[]::new);
+
     private final MeterRegistry registry;
     private final Duration lagInterval;
-    private final Map<String, ConsumerMeters> consumers = new ConcurrentHashMap<>();
-    private final Map<String, ProducerMeters> producers = new ConcurrentHashMap<>();
+    /** system → topic → group (or kind) → meters: lookups hash the caller's strings, whose hashes are cached. */
+    private final Map<String, Map<String, Map<String, ConsumerMeters>>> consumers = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Map<String, ProducerMeters>>> producers = new ConcurrentHashMap<>();
     private final Map<ObservedClient, LagPoller> pollers = new ConcurrentHashMap<>();
 
     public MetricsObserver(MeterRegistry registry, Duration lagInterval) {
@@ -59,12 +64,18 @@ public final class MetricsObserver implements MessagingObserver {
     private ConsumerMeters consumer(ObservedClient client, String topic, String group) {
         String system = system(client);
         String g = group == null ? "" : group;
-        return consumers.computeIfAbsent(system + '\u0000' + topic + '\u0000' + g, k -> new ConsumerMeters(registry, system, topic, g));
+        Map<String, ConsumerMeters> byGroup = consumers.computeIfAbsent(system, k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(topic, k -> new ConcurrentHashMap<>());
+        ConsumerMeters m = byGroup.get(g);
+        return m != null ? m : byGroup.computeIfAbsent(g, k -> new ConsumerMeters(registry, system, topic, g));
     }
 
     private ProducerMeters producer(ObservedClient client, String topic, String kind) {
         String system = system(client);
-        return producers.computeIfAbsent(system + '\u0000' + topic + '\u0000' + kind, k -> new ProducerMeters(registry, system, topic, kind));
+        Map<String, ProducerMeters> byKind = producers.computeIfAbsent(system, k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(topic, k -> new ConcurrentHashMap<>());
+        ProducerMeters m = byKind.get(kind);
+        return m != null ? m : byKind.computeIfAbsent(kind, k -> new ProducerMeters(registry, system, topic, kind));
     }
 
     @Override
@@ -81,7 +92,7 @@ public final class MetricsObserver implements MessagingObserver {
 
     @Override
     public PublishObservation publish(PublishContext publish) {
-        ProducerMeters m = producer(publish.client(), publish.topic(), publish.kind().name().toLowerCase(Locale.ROOT));
+        ProducerMeters m = producer(publish.client(), publish.topic(), KINDS[publish.kind().ordinal()]);
         long start = System.nanoTime();
         return new PublishObservation() {
             @Override public void completed(PublishReceipt receipt) {

@@ -13,6 +13,8 @@ import dev.omnibus.observation.PublishKind;
 import dev.omnibus.observation.PublishObservation;
 import dev.omnibus.observation.SettleContext;
 import dev.omnibus.observation.SettleOutcome;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
@@ -26,6 +28,7 @@ import io.opentelemetry.context.Scope;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The spans of one or more {@code Messaging} instances (see {@code OmnibusTelemetry} for the shape).
@@ -45,8 +48,20 @@ import java.util.Map;
 public final class TracingObserver implements MessagingObserver {
     private static final W3CTraceContextPropagator W3C = W3CTraceContextPropagator.getInstance();
 
+    private static final String[] KINDS = java.util.stream.Stream.of(PublishKind.values())
+            .map(k -> k.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+    private static final String[] OUTCOMES = java.util.stream.Stream.of(SettleOutcome.values())
+            .map(o -> o.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+
     private final Tracer tracer;
     private final boolean settleSpans;
+    /** Span names per destination ("send t", "process t", …), built once: names are per message otherwise. */
+    private final Map<String, String> sendNames = new ConcurrentHashMap<>();
+    private final Map<String, String> processNames = new ConcurrentHashMap<>();
+    private final Map<String, String> ackNames = new ConcurrentHashMap<>();
+    private final Map<String, String> nackNames = new ConcurrentHashMap<>();
+    /** The server attributes of each client, built once per connection. */
+    private final Map<ObservedClient, Attributes> clients = new ConcurrentHashMap<>();
 
     public TracingObserver(Tracer tracer, boolean settleSpans) {
         this.tracer = tracer;
@@ -58,20 +73,35 @@ public final class TracingObserver implements MessagingObserver {
         return message == null ? base : W3C.extract(base, message.extensions(), ExtensionCarrier.INSTANCE);
     }
 
-    private static void client(SpanBuilder b, ObservedClient client) {
+    private void client(SpanBuilder b, ObservedClient client) {
         if (client == null) return;
-        b.setAttribute(MessagingAttributes.SYSTEM, client.system());
-        if (client.serverAddress() != null) b.setAttribute(MessagingAttributes.SERVER_ADDRESS, client.serverAddress());
-        if (client.serverPort() > 0) b.setAttribute(MessagingAttributes.SERVER_PORT, (long) client.serverPort());
+        b.setAllAttributes(clients.computeIfAbsent(client, TracingObserver::clientAttributes));
     }
 
-    private static void message(SpanBuilder b, Message m) {
-        b.setAttribute(MessagingAttributes.MESSAGE_ID, m.id());
-        b.setAttribute(MessagingAttributes.BODY_SIZE, (long) m.dataSize());
+    private static Attributes clientAttributes(ObservedClient client) {
+        AttributesBuilder a = Attributes.builder().put(MessagingAttributes.SYSTEM, client.system());
+        if (client.serverAddress() != null) a.put(MessagingAttributes.SERVER_ADDRESS, client.serverAddress());
+        if (client.serverPort() > 0) a.put(MessagingAttributes.SERVER_PORT, (long) client.serverPort());
+        return a.build();
+    }
+
+    private static String name(Map<String, String> names, String operation, String destination) {
+        String name = names.get(destination);
+        if (name == null) {
+            name = operation + " " + destination;
+            if (names.size() < 10_000) names.put(destination, name); // bounded: destinations are few in practice
+        }
+        return name;
+    }
+
+    /** The per-message attributes, set on a span that records only (nothing to pay for a sampled-out one). */
+    private static void message(Span span, Message m) {
+        span.setAttribute(MessagingAttributes.MESSAGE_ID, m.id());
+        span.setAttribute(MessagingAttributes.BODY_SIZE, (long) m.dataSize());
         String correlation = m.extension(Lineage.CORRELATION_ID);
-        if (correlation != null) b.setAttribute(MessagingAttributes.CONVERSATION_ID, correlation);
+        if (correlation != null) span.setAttribute(MessagingAttributes.CONVERSATION_ID, correlation);
         String causation = m.extension(Lineage.CAUSATION_ID);
-        if (causation != null) b.setAttribute(MessagingAttributes.CAUSATION_ID, causation);
+        if (causation != null) span.setAttribute(MessagingAttributes.CAUSATION_ID, causation);
     }
 
     private static String errorType(Throwable error) {
@@ -84,13 +114,11 @@ public final class TracingObserver implements MessagingObserver {
     @Override
     public PublishObservation publish(PublishContext publish) {
         Context current = Context.current();
-        SpanBuilder b = tracer.spanBuilder("send " + publish.topic()).setSpanKind(SpanKind.PRODUCER)
+        // Attributes a sampler may use are given at creation; the rest only when the span records.
+        SpanBuilder b = tracer.spanBuilder(name(sendNames, "send", publish.topic())).setSpanKind(SpanKind.PRODUCER)
                 .setAttribute(MessagingAttributes.DESTINATION, publish.topic())
-                .setAttribute(MessagingAttributes.OPERATION_TYPE, "send")
-                .setAttribute(MessagingAttributes.OPERATION_NAME, "send")
-                .setAttribute(MessagingAttributes.PUBLISH_KIND, publish.kind().name().toLowerCase(Locale.ROOT));
+                .setAttribute(MessagingAttributes.OPERATION_TYPE, "send");
         client(b, publish.client());
-        message(b, publish.message());
         Delivery cause = publish.cause();
         PublishKind kind = publish.kind();
         if (kind == PublishKind.DEAD_LETTER) {
@@ -116,6 +144,11 @@ public final class TracingObserver implements MessagingObserver {
             b.setParent(current);
         }
         Span span = b.startSpan();
+        if (span.isRecording()) {
+            span.setAttribute(MessagingAttributes.OPERATION_NAME, "send");
+            span.setAttribute(MessagingAttributes.PUBLISH_KIND, KINDS[kind.ordinal()]);
+            message(span, publish.message());
+        }
         Map<String, String> extensions = new HashMap<>(4);
         W3C.inject(Context.root().with(span), extensions, ExtensionCarrier.INSTANCE);
         return new PublishObservation() {
@@ -135,16 +168,18 @@ public final class TracingObserver implements MessagingObserver {
     @Override
     public ProcessObservation process(ProcessContext process) {
         Delivery d = process.delivery();
-        SpanBuilder b = tracer.spanBuilder("process " + d.topic()).setSpanKind(SpanKind.CONSUMER)
+        SpanBuilder b = tracer.spanBuilder(name(processNames, "process", d.topic())).setSpanKind(SpanKind.CONSUMER)
                 .setParent(extract(d.message(), Context.current()))
                 .setAttribute(MessagingAttributes.DESTINATION, d.topic())
-                .setAttribute(MessagingAttributes.OPERATION_TYPE, "process")
-                .setAttribute(MessagingAttributes.OPERATION_NAME, "process")
-                .setAttribute(MessagingAttributes.ATTEMPT, (long) d.attempt());
+                .setAttribute(MessagingAttributes.OPERATION_TYPE, "process");
         if (d.group() != null) b.setAttribute(MessagingAttributes.GROUP, d.group());
         client(b, process.client());
-        message(b, d.message());
         Span span = b.startSpan();
+        if (span.isRecording()) {
+            span.setAttribute(MessagingAttributes.OPERATION_NAME, "process");
+            span.setAttribute(MessagingAttributes.ATTEMPT, (long) d.attempt());
+            message(span, d.message());
+        }
         Scope scope = span.makeCurrent();
         return new ProcessObservation() {
             @Override public void failed(Throwable error, boolean willRetry) {
@@ -166,23 +201,25 @@ public final class TracingObserver implements MessagingObserver {
 
     @Override
     public void settled(SettleContext settle) {
-        if (!settleSpans) return;
+        if (!settleSpans) { // the outcome on the process span, when the settlement happens inside it
+            Span current = Span.current();
+            if (current.isRecording()) current.setAttribute(MessagingAttributes.SETTLE_OUTCOME, OUTCOMES[settle.outcome().ordinal()]);
+            return;
+        }
         // a scheduled redelivery settles the original with the broker holding the redelivery: an ack of this delivery
-        String operation = switch (settle.outcome()) {
-            case GIVEN_BACK -> "nack";
-            case COMPLETED, DROPPED, DUPLICATE, DEAD_LETTERED, INVALID_ENVELOPE, REDELIVERY_SCHEDULED -> "ack";
-        };
+        String operation = settle.outcome() == SettleOutcome.GIVEN_BACK ? "nack" : "ack";
         Context current = Context.current();
         Context parent = Span.fromContext(current).getSpanContext().isValid() ? current : extract(settle.message(), current);
-        SpanBuilder b = tracer.spanBuilder(operation + " " + settle.topic()).setSpanKind(SpanKind.CLIENT).setParent(parent)
+        SpanBuilder b = tracer.spanBuilder(name(operation.equals("ack") ? ackNames : nackNames, operation, settle.topic())).setSpanKind(SpanKind.CLIENT).setParent(parent)
                 .setAttribute(MessagingAttributes.DESTINATION, settle.topic())
                 .setAttribute(MessagingAttributes.OPERATION_TYPE, "settle")
                 .setAttribute(MessagingAttributes.OPERATION_NAME, operation)
-                .setAttribute(MessagingAttributes.SETTLE_OUTCOME, settle.outcome().name().toLowerCase(Locale.ROOT))
+                .setAttribute(MessagingAttributes.SETTLE_OUTCOME, OUTCOMES[settle.outcome().ordinal()])
                 .setAttribute(MessagingAttributes.ATTEMPT, (long) settle.attempts());
         if (settle.group() != null) b.setAttribute(MessagingAttributes.GROUP, settle.group());
         client(b, settle.client());
-        if (settle.message() != null) message(b, settle.message());
-        b.startSpan().end();
+        Span span = b.startSpan();
+        if (settle.message() != null && span.isRecording()) message(span, settle.message());
+        span.end();
     }
 }
