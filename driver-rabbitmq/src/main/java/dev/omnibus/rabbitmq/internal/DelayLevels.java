@@ -140,7 +140,6 @@ public final class DelayLevels {
     static Map<String, Object> queueArguments(int k) {
         Map<String, Object> args = new HashMap<>();
         args.put("x-queue-type", "classic");
-        args.put("x-queue-mode", "lazy");
         args.put("x-message-ttl", UNIT.toMillis() << k);
         args.put("x-dead-letter-exchange", k == 0 ? DELIVER : level(k - 1));
         return args;
