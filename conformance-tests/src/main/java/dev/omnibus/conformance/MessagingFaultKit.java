@@ -380,8 +380,9 @@ public abstract class MessagingFaultKit extends BrokerKit {
         SubscribeOptions o = baseOptions(g).concurrency(4);
         if (redelivery) o = CrashingConsumer.redeliveryOptions(bus, o);
         track(bus.subscribe(t, o, d -> {
-            if (d.attempt() == 1 && "redeliver".equals(d.message().subject())) throw new IllegalStateException("fails once");
+            // recorded before it fails, so the verdict's "received" (first attempts) counts the redelivered ones too
             h.delivered(g, d);
+            if (d.attempt() == 1 && "redeliver".equals(d.message().subject())) throw new IllegalStateException("fails once");
         }));
         List<CompletableFuture<PublishReceipt>> sent = new ArrayList<>();
         long seq = 0;

@@ -18,7 +18,9 @@ import java.util.List;
  * <p>Topology: a topic is a durable topic exchange; a group is a set of durable single-active-consumer
  * queues (quorum by default) sharding keys by hash, so one key is consumed in order; a group-less
  * subscription is an exclusive auto-delete queue. Publishing is persistent with asynchronous publisher
- * confirms; the wire format is the CloudEvents AMQP binding ({@code cloudEvents:} headers). Options:
+ * confirms; the wire format is the CloudEvents AMQP binding ({@code cloudEvents:} headers). Scheduled delivery
+ * and delayed redelivery ({@code Ordering.NONE}) go through broker-side delay levels of TTL queues and
+ * dead-letter exchanges ({@code omnibus-delay:*}; not with {@code queueType=stream}). Options:
  * {@code queueType} (quorum, classic, stream), {@code shards}, {@code deliveryLimit}, {@code connectTimeout},
  * {@code recoveryInterval}, {@code maxMessageBytes}, {@code publisherChannels}, and the native
  * {@code rabbitmq.*} ConnectionFactory settings listed in docs/drivers/rabbitmq.md.
@@ -31,6 +33,8 @@ public class RabbitMqDriver implements MessagingDriver {
             CapabilityOffer.byDefault(Capability.REQUEST_REPLY),
             CapabilityOffer.byDefault(Capability.ADMIN),
             CapabilityOffer.byDefault(Capability.LAG, "queueType", "quorum"),
+            CapabilityOffer.byDefault(Capability.SCHEDULED_DELIVERY, "queueType", "quorum"),
+            CapabilityOffer.byDefault(Capability.DELAYED_REDELIVERY, "queueType", "quorum"),
             CapabilityOffer.with(Capability.REPLAY, "queueType", "stream"));
 
     @Override public String scheme() { return "amqp"; }

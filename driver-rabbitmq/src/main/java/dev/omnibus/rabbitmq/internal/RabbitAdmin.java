@@ -9,7 +9,8 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
- * Topics are the vhost's durable topic exchanges (except {@code amq.*}); a topic's groups are read
+ * Topics are the vhost's durable topic exchanges (except {@code amq.*} and the delay levels
+ * {@code omnibus-delay:*}, see {@link DelayLevels}); a topic's groups are read
  * from its queue names ({@code t|g} and {@code t|g|i/n}, see {@link Topology}), listed through the
  * management API. Deleting goes over AMQP: a group's queues (those listed, plus those of the current
  * {@code shards} setting), a topic's exchange, stream and every group's queues.
@@ -40,7 +41,7 @@ final class RabbitAdmin implements TransportAdmin {
         for (JsonNode e : management.list("exchanges", "name,type,durable")) {
             String name = e.path("name").asText();
             if ("topic".equals(e.path("type").asText()) && e.path("durable").asBoolean() && !name.isEmpty()
-                    && !name.startsWith("amq.")) {
+                    && !name.startsWith("amq.") && !DelayLevels.isDelayInfrastructure(name)) {
                 out.add(name);
             }
         }

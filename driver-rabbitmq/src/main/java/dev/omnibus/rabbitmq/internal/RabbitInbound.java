@@ -62,5 +62,14 @@ final class RabbitInbound implements Inbound {
         if (settled.compareAndSet(false, true)) owner.settle(this, false);
     }
 
+    /** Through the delay levels back to this delivery's queue; acked once the broker confirmed the redelivery. */
+    @Override
+    public java.util.concurrent.CompletableFuture<Void> redeliverAfter(Message message, java.time.Duration delay) {
+        if (settled.get()) {
+            return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException(this + " is already settled"));
+        }
+        return owner.redeliver(this, queue, message, delay);
+    }
+
     @Override public String toString() { return "RabbitInbound{" + position() + "}"; }
 }

@@ -42,7 +42,15 @@ final class RabbitSubscription implements TransportSubscription {
     private volatile boolean stopped;
     private volatile boolean closed;
 
-    RabbitSubscription(Channel channel, Consumer<Inbound> sink, int maxInFlight, String description) {
+    /** Hands a message back to the broker for delivery to one queue after a delay (the transport's delay levels). */
+    interface Redeliverer {
+        java.util.concurrent.CompletableFuture<Void> redeliver(String queue, dev.omnibus.Message message, java.time.Duration delay);
+    }
+
+    private final Redeliverer redeliverer;
+
+    RabbitSubscription(Channel channel, Consumer<Inbound> sink, int maxInFlight, String description, Redeliverer redeliverer) {
+        this.redeliverer = redeliverer;
         this.channel = channel;
         this.sink = sink;
         this.maxInFlight = maxInFlight;
@@ -107,6 +115,20 @@ final class RabbitSubscription implements TransportSubscription {
             synchronized (lock) { handed--; }
             drain();
         }
+    }
+
+    /**
+     * Delayed redelivery of {@code inbound}: publishes {@code message} through the delay levels back to the
+     * inbound's own queue and, once the broker confirmed it, acks the original (a crash in between delivers
+     * both: at least once). On failure the inbound stays unsettled.
+     */
+    java.util.concurrent.CompletableFuture<Void> redeliver(RabbitInbound inbound, String queue, dev.omnibus.Message message,
+                                                           java.time.Duration delay) {
+        if (redeliverer == null) {
+            return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException(
+                    "delayed redelivery needs group queues; a stream (queueType=stream) cannot deliver to one subscription only"));
+        }
+        return redeliverer.redeliver(queue, message, delay).thenRun(inbound::ack);
     }
 
     @Override

@@ -54,6 +54,11 @@ public final class RabbitTransport implements Transport {
     private final Executor completions;
     private final ConfirmingPublisher[] publishers;
     private final Set<String> declaredTopics = ConcurrentHashMap.newKeySet();
+    /** Topics whose exchange is bound to the delay delivery exchange (by this transport). */
+    private final Set<String> scheduledTopics = ConcurrentHashMap.newKeySet();
+    /** Queues bound to the delay delivery exchange (by this transport). */
+    private final Set<String> redeliveryQueues = ConcurrentHashMap.newKeySet();
+    private volatile boolean delaysDeclared;
     private final Object adminLock = new Object();
     private Channel admin;
     private volatile DirectReplyInbox replyInbox;
@@ -100,9 +105,11 @@ public final class RabbitTransport implements Transport {
                 Capability.ADMIN);
         if (settings.queueType() != QueueType.STREAM) c.add(Capability.LAG);
         if (settings.queueType() == QueueType.STREAM) {
-            c.add(Capability.REPLAY);
+            c.add(Capability.REPLAY); // no delays: RabbitMQ 3.10 drops what the delay levels dead-letter into a stream
         } else {
             c.add(Capability.CONSUMER_GROUPS);
+            c.add(Capability.SCHEDULED_DELIVERY);
+            c.add(Capability.DELAYED_REDELIVERY); // Ordering.NONE only: not ORDERED_DELAYED_REDELIVERY (docs)
         }
         return c;
     }
@@ -111,15 +118,8 @@ public final class RabbitTransport implements Transport {
 
     @Override
     public CompletableFuture<PublishReceipt> send(String topic, Message message) {
-        if (closed) return CompletableFuture.failedFuture(new PublishException("RabbitMQ transport is closed", null));
-        long size = CloudEventsAmqp.encodedSize(message);
-        if (size > settings.maxMessageBytes()) {
-            return CompletableFuture.failedFuture(new MessageTooLargeException(topic, size, settings.maxMessageBytes(),
-                    "raise the maxMessageBytes option and the broker's max_message_size together (RabbitMQ 3.10 default "
-                            + RabbitSettings.DEFAULT_MAX_MESSAGE_BYTES + ", at most " + RabbitSettings.HARD_MAX_MESSAGE_BYTES + ")"));
-        }
-        CompletableFuture<PublishReceipt> headerTooLarge = checkHeaderFits(topic, message);
-        if (headerTooLarge != null) return headerTooLarge;
+        CompletableFuture<PublishReceipt> refused = refuse(topic, message, 0);
+        if (refused != null) return refused;
         try {
             ensureTopic(topic);
         } catch (RuntimeException e) {
@@ -137,6 +137,119 @@ public final class RabbitTransport implements Transport {
                 message.data(), topic, message.id());
     }
 
+    /**
+     * The checks every publish makes before anything is sent: open, size, header within {@code frame_max}
+     * ({@code headerReserve} more for what the broker adds on the way, e.g. the delay levels' {@code x-death}).
+     * Returns {@code null} when the message may be sent.
+     */
+    private CompletableFuture<PublishReceipt> refuse(String topic, Message message, int headerReserve) {
+        if (closed) return CompletableFuture.failedFuture(new PublishException("RabbitMQ transport is closed", null));
+        long size = CloudEventsAmqp.encodedSize(message);
+        if (size > settings.maxMessageBytes()) {
+            return CompletableFuture.failedFuture(new MessageTooLargeException(topic, size, settings.maxMessageBytes(),
+                    "raise the maxMessageBytes option and the broker's max_message_size together (RabbitMQ 3.10 default "
+                            + RabbitSettings.DEFAULT_MAX_MESSAGE_BYTES + ", at most " + RabbitSettings.HARD_MAX_MESSAGE_BYTES + ")"));
+        }
+        return checkHeaderFits(topic, message, headerReserve);
+    }
+
+    // ---------------------------------------------------------------------------------------------- delays
+
+    /**
+     * Scheduled delivery through the delay levels ({@link DelayLevels}): the message enters the level of its
+     * delay's highest digit with a routing key naming the topic and the key's bucket, and when due reaches the
+     * topic's exchange from {@link DelayLevels#DELIVER}, where the group queues' delay bindings route it by
+     * bucket exactly as a normal publish. A due time not after now publishes at once.
+     */
+    @Override
+    public CompletableFuture<PublishReceipt> sendAt(String topic, Message message, java.time.Instant due) {
+        long units = DelayLevels.unitsUntil(due, java.time.Instant.now());
+        if (units == 0) return send(topic, message);
+        if (units > DelayLevels.MAX_UNITS) {
+            return CompletableFuture.failedFuture(new ConfigurationException("deliverAt", due, "a time at most "
+                    + DelayLevels.MAX_DELAY + " from now (the RabbitMQ driver's delay levels)"));
+        }
+        CompletableFuture<PublishReceipt> refused = refuse(topic, message, DELAY_HEADER_RESERVE);
+        if (refused != null) return refused;
+        try {
+            ensureTopic(topic);
+            ensureDelays();
+            if (!scheduledTopics.contains(topic)) {
+                admin(ch -> ch.exchangeBind(Topology.exchange(topic), DelayLevels.DELIVER, DelayLevels.topicBindingKey(topic)),
+                        "bind exchange '" + topic + "' to " + DelayLevels.DELIVER);
+                scheduledTopics.add(topic);
+            }
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e instanceof PublishException ? e
+                    : new PublishException("Could not prepare the scheduled delivery to '" + topic + "': " + e.getMessage(), e));
+        }
+        String key = DelayLevels.scheduledKey(units, Topology.bucket(message.key()), topic);
+        return publisher().publish(DelayLevels.level(DelayLevels.entryLevel(units)), key, CloudEventsAmqp.properties(message, null),
+                message.data(), topic, message.id());
+    }
+
+    @Override public java.time.Duration maxScheduleDelay() { return DelayLevels.MAX_DELAY; }
+
+    /**
+     * Delayed redelivery of a message consumed from {@code queue}: through the delay levels back to that queue
+     * only ({@link DelayLevels#DELIVER} binds it by the hash of its name). Completes when the broker confirmed
+     * the publish; the caller acks the original only then.
+     */
+    CompletableFuture<Void> redeliver(String topic, String queue, Message message, java.time.Duration delay) {
+        CompletableFuture<PublishReceipt> refused = refuse(topic, message, DELAY_HEADER_RESERVE);
+        if (refused != null) return refused.thenApply(r -> null);
+        long units = DelayLevels.unitsOf(delay);
+        if (units > DelayLevels.MAX_UNITS) {
+            return CompletableFuture.failedFuture(new ConfigurationException("redelivery delay", delay, "at most "
+                    + DelayLevels.MAX_DELAY + " (the RabbitMQ driver's delay levels)"));
+        }
+        AMQP.BasicProperties props = CloudEventsAmqp.properties(message, null);
+        if (units == 0) return publisher().publish("", queue, props, message.data(), topic, message.id()).thenApply(r -> null);
+        try {
+            bindForRedelivery(List.of(queue), false);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e instanceof PublishException ? e
+                    : new PublishException("Could not prepare the delayed redelivery to '" + queue + "': " + e.getMessage(), e));
+        }
+        String key = DelayLevels.redeliveryKey(units, Topology.bucket(message.key()), queue);
+        return publisher().publish(DelayLevels.level(DelayLevels.entryLevel(units)), key, props, message.data(), topic,
+                message.id()).thenApply(r -> null);
+    }
+
+    /** Declares the delay levels and binds each queue to {@link DelayLevels#DELIVER} (always, or once per transport). */
+    private void bindForRedelivery(List<String> queues, boolean always) {
+        ensureDelays();
+        for (String queue : queues) {
+            if (!always && redeliveryQueues.contains(queue)) continue;
+            admin(ch -> ch.queueBind(queue, DelayLevels.DELIVER, DelayLevels.queueBindingKey(queue)),
+                    "bind queue '" + queue + "' to " + DelayLevels.DELIVER);
+            redeliveryQueues.add(queue);
+        }
+    }
+
+    /**
+     * Room left in the content header for the {@code x-death} entries the broker adds at each level a delayed
+     * message passes (one per level queue, with its exchange, queue, reason, count, time and routing key).
+     */
+    static final int DELAY_HEADER_RESERVE = DelayLevels.LEVELS * 320;
+
+    /** Declares the delay levels and the delivery exchange once per transport (idempotent on the broker). */
+    private void ensureDelays() {
+        if (delaysDeclared) return;
+        admin(ch -> {
+            ch.exchangeDeclare(DelayLevels.DELIVER, BuiltinExchangeType.TOPIC, true);
+            for (int k = 0; k < DelayLevels.LEVELS; k++) {
+                String level = DelayLevels.level(k);
+                ch.exchangeDeclare(level, BuiltinExchangeType.TOPIC, true);
+                ch.queueDeclare(level, true, false, false, DelayLevels.queueArguments(k));
+                ch.queueBind(level, level, DelayLevels.waitKey(k));
+                ch.exchangeBind(k == 0 ? DelayLevels.DELIVER : DelayLevels.level(k - 1), level, DelayLevels.passKey(k));
+            }
+            return null;
+        }, "declare the delay levels (" + DelayLevels.PREFIX + "*)");
+        delaysDeclared = true;
+    }
+
     @Override
     public CompletableFuture<PublishReceipt> sendReply(String replyAddress, Message reply) {
         if (replyAddress == null || !replyAddress.startsWith(CloudEventsAmqp.DIRECT_REPLY_TO + ".")) {
@@ -148,7 +261,7 @@ public final class RabbitTransport implements Transport {
             return CompletableFuture.failedFuture(new MessageTooLargeException(replyAddress, size, settings.maxMessageBytes(),
                     "raise the maxMessageBytes option and the broker's max_message_size together"));
         }
-        CompletableFuture<PublishReceipt> headerTooLarge = checkHeaderFits(replyAddress, reply);
+        CompletableFuture<PublishReceipt> headerTooLarge = checkHeaderFits(replyAddress, reply, 0);
         if (headerTooLarge != null) return headerTooLarge;
         return publisher().publish("", replyAddress, CloudEventsAmqp.properties(reply, null), reply.data(), replyAddress,
                 reply.id());
@@ -159,9 +272,9 @@ public final class RabbitTransport implements Transport {
      * connection's negotiated {@code frame_max} (amqp-client would refuse to encode it): refuse such a message
      * before it is sent, naming the size and the limit. Returns {@code null} when it fits.
      */
-    private CompletableFuture<PublishReceipt> checkHeaderFits(String topic, Message message) {
+    private CompletableFuture<PublishReceipt> checkHeaderFits(String topic, Message message, int reserve) {
         int frameMax = connection.getFrameMax();
-        long header = CloudEventsAmqp.headerSize(message);
+        long header = CloudEventsAmqp.headerSize(message) + reserve;
         if (frameMax <= 0 || header <= frameMax - FRAME_OVERHEAD) return null;
         return CompletableFuture.failedFuture(new MessageTooLargeException(topic, header, frameMax - FRAME_OVERHEAD,
                 "its attributes and extensions (not the data) travel in one AMQP content header frame, bounded by the "
@@ -227,6 +340,10 @@ public final class RabbitTransport implements Transport {
                 ch.queueDeclare(queues.get(i), true, false, false, args);
                 for (String key : Topology.bindingKeys(i, queues.size())) {
                     ch.queueBind(queues.get(i), Topology.exchange(topic), key);
+                    // scheduled messages arrive from the delay levels with a longer key naming the same bucket
+                    if (!Topology.ALL.equals(key)) {
+                        ch.queueBind(queues.get(i), Topology.exchange(topic), DelayLevels.bucketBindingKey(Integer.parseInt(key)));
+                    }
                 }
             }
             return null;
@@ -246,12 +363,16 @@ public final class RabbitTransport implements Transport {
     private RabbitAdmin rabbitAdmin() {
         return new RabbitAdmin(management, settings, new RabbitAdmin.Amqp() {
             @Override public void deleteQueue(String queue) {
+                redeliveryQueues.remove(queue);
                 admin(ch -> ch.queueDelete(queue), "delete queue '" + queue + "'");
             }
             @Override public void deleteExchange(String exchange) {
                 admin(ch -> ch.exchangeDelete(exchange), "delete exchange '" + exchange + "'");
             }
-        }, declaredTopics::remove);
+        }, topic -> {
+            declaredTopics.remove(topic);
+            scheduledTopics.remove(topic);
+        });
     }
 
     private interface AdminAction<T> { T run(Channel channel) throws IOException; }
@@ -304,10 +425,15 @@ public final class RabbitTransport implements Transport {
             } else {
                 queues = declareGroupQueues(topic, options.group(), options.deadLetterTopic());
             }
+            // a subscription that will hand messages back binds its queues to the delay delivery exchange now, so a
+            // queue deleted and declared again (another process, an admin) gets its binding with its next subscriber
+            if (options.redelivery() != null && settings.queueType() != QueueType.STREAM) bindForRedelivery(queues, true);
             int prefetch = (int) Math.min(65_535, Math.max(1, (options.maxInFlight() + queues.size() - 1) / queues.size()));
             ch.basicQos(prefetch);
+            RabbitSubscription.Redeliverer redeliverer = settings.queueType() == QueueType.STREAM ? null
+                    : (queue, message, delay) -> redeliver(topic, queue, message, delay);
             RabbitSubscription s = new RabbitSubscription(ch, sink, Math.max(1, options.maxInFlight()),
-                    topic + (options.group() == null ? "" : "|" + options.group()));
+                    topic + (options.group() == null ? "" : "|" + options.group()), redeliverer);
             s.consume(queues, consumerArgs);
             return s;
         } catch (IOException | ShutdownSignalException e) {

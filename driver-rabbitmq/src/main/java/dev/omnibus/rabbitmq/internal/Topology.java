@@ -18,7 +18,9 @@ import java.util.zip.CRC32;
  *       consumer; queue {@code i} is bound with the buckets {@code b} where {@code b mod n == i}; with
  *       {@code n = 1} the one queue {@code t|g} is bound with {@code #} (every routing key);</li>
  *   <li>no group = exclusive, auto-delete, server-named queue bound with {@code #};</li>
- *   <li>stream mode: one stream {@code t|stream} per topic, bound with {@code #}, read by every subscription.</li>
+ *   <li>stream mode: one stream {@code t|stream} per topic, bound with {@code #}, read by every subscription;</li>
+ *   <li>delays: the levels {@code omnibus-delay:*} of {@link DelayLevels}; a shard queue is also bound with
+ *       {@link DelayLevels#bucketBindingKey} for each of its buckets (due scheduled messages).</li>
  * </ul>
  */
 public final class Topology {
