@@ -360,11 +360,21 @@ public abstract class MessagingFaultKit extends BrokerKit {
     }
 
     /**
+     * Why this driver's broker is known to lose delayed messages when it is SIGKILLed (the reason is printed
+     * as the skip), or {@code null} (the default) when it must not lose any. A driver states this only with
+     * the limit documented in its driver page; {@code ./omnibus evaluate --faults} ignores it and reports
+     * what the broker really does.
+     */
+    protected String delayedMessagesLostOnBrokerKill() { return null; }
+
+    /**
      * The broker is SIGKILLed while it holds delayed redeliveries and scheduled messages (whichever the driver
      * declares), and restarted: every acknowledged message still arrives.
      */
     @Test void brokerKilledDuringDelaysLosesNoAcknowledgedMessage() {
         assumeRestart();
+        String knownLoss = delayedMessagesLostOnBrokerKill();
+        assumeTrue(knownLoss == null, () -> "known limit of this driver, documented: " + knownLoss);
         String scheme = fixture().url().substring(0, fixture().url().indexOf(':'));
         CountingDriver counting = new CountingDriver(scheme);
         Messaging bus = trackConnection(Messaging.connect(MessagingConfig.builder(fixture().url()).options(fixture().options())
