@@ -55,7 +55,7 @@ class ReportTest {
         CapabilityReport kafka = report("kafka", EnumSet.of(Capability.PER_KEY_ORDERING, Capability.REPLAY), "PASSED");
         CapabilityReport rabbit = report("amqp", EnumSet.of(Capability.PER_KEY_ORDERING), "PASSED");
         String diff = ReportDiff.diff(kafka, rabbit);
-        assertThat(diff).contains("Capabilities lost:\n  - REPLAY", "REPLAY                 HOLDS -> NOT_PROVIDED",
+        assertThat(diff).contains("Capabilities lost:\n  - REPLAY", "REPLAY                     HOLDS -> NOT_PROVIDED",
                 "startFrom(StartFrom.EARLIEST) fails fast");
         assertThat(ReportDiff.diff(kafka, kafka)).contains("Nothing: change the URL");
     }
