@@ -48,9 +48,9 @@ class OmnibusAutoConfigurationTest {
 
     @Test
     void requireFailsStartUpListingTheMissingCapabilities() {
-        runner.withPropertyValues("omnibus.require=DURABLE,CONSUMER_GROUPS,DELAYED_REDELIVERY").run(ctx -> {
+        runner.withPropertyValues("omnibus.require=DURABLE,CONSUMER_GROUPS,BROKER_DEDUPLICATION").run(ctx -> {
             assertThat(ctx).hasFailed();
-            assertThat(ctx.getStartupFailure()).rootCause().hasMessageContaining("DURABLE").hasMessageContaining("DELAYED_REDELIVERY")
+            assertThat(ctx.getStartupFailure()).rootCause().hasMessageContaining("DURABLE").hasMessageContaining("BROKER_DEDUPLICATION")
                     .hasMessageContaining("memory").satisfies(e -> assertThat(e.getMessage()).doesNotContain("CONSUMER_GROUPS,"));
         });
     }
