@@ -183,9 +183,13 @@ public final class RabbitTransport implements Transport {
             return CompletableFuture.failedFuture(e instanceof PublishException ? e
                     : new PublishException("Could not prepare the scheduled delivery to '" + topic + "': " + e.getMessage(), e));
         }
-        String key = DelayLevels.scheduledKey(units, Topology.bucket(message.key()), topic);
-        return publisher().publish(DelayLevels.level(DelayLevels.entryLevel(units)), key, CloudEventsAmqp.properties(message, null),
-                message.data(), topic, message.id());
+        int bucket = Topology.bucket(message.key());
+        return publisher().publishTimed(() -> {
+            // the delay counts from the broker's enqueue, so it is computed when the frame is written
+            long left = DelayLevels.unitsUntil(due, java.time.Instant.now());
+            return new ConfirmingPublisher.Route(left == 0 ? DelayLevels.DELIVER : DelayLevels.level(DelayLevels.entryLevel(left)),
+                    DelayLevels.scheduledKey(left, bucket, topic));
+        }, CloudEventsAmqp.properties(message, null), message.data(), topic, message.id());
     }
 
     @Override public java.time.Duration maxScheduleDelay() { return DelayLevels.MAX_DELAY; }
@@ -211,9 +215,13 @@ public final class RabbitTransport implements Transport {
             return CompletableFuture.failedFuture(e instanceof PublishException ? e
                     : new PublishException("Could not prepare the delayed redelivery to '" + queue + "': " + e.getMessage(), e));
         }
-        String key = DelayLevels.redeliveryKey(units, Topology.bucket(message.key()), queue);
-        return publisher().publish(DelayLevels.level(DelayLevels.entryLevel(units)), key, props, message.data(), topic,
-                message.id()).thenApply(r -> null);
+        int bucket = Topology.bucket(message.key());
+        java.time.Instant due = java.time.Instant.now().plus(delay);
+        return publisher().publishTimed(() -> {
+            long left = DelayLevels.unitsUntil(due, java.time.Instant.now());
+            return left == 0 ? new ConfirmingPublisher.Route("", queue)
+                    : new ConfirmingPublisher.Route(DelayLevels.level(DelayLevels.entryLevel(left)), DelayLevels.redeliveryKey(left, bucket, queue));
+        }, props, message.data(), topic, message.id()).thenApply(r -> null);
     }
 
     /** Declares the delay levels and binds each queue to {@link DelayLevels#DELIVER} (always, or once per transport). */
