@@ -56,6 +56,18 @@ public final class Message {
     /** Latest {@link #time()} accepted: RFC 3339 years end at 9999. */
     public static final Instant MAX_TIME = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
+    static {
+        dev.omnibus.internal.MessageAccess.install(new dev.omnibus.internal.MessageAccess.Accessor() {
+            @Override public byte[] data(Message message) { return message.data; }
+
+            @Override public Builder adoptData(Builder builder, byte[] data, String contentType) {
+                builder.data = data;
+                builder.dataContentType = contentType;
+                return builder;
+            }
+        });
+    }
+
     private final String id;
     private final String source;
     private final String type;

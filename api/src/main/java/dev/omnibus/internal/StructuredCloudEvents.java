@@ -184,7 +184,7 @@ public final class StructuredCloudEvents {
 
     private static Instant time(String text) {
         try {
-            return OffsetDateTime.parse(text).toInstant();
+            return Timestamps.parse(text);
         } catch (DateTimeParseException e) {
             throw new Malformed("attribute 'time' is '" + text + "', not an RFC 3339 timestamp such as 2025-01-31T12:00:00Z");
         }

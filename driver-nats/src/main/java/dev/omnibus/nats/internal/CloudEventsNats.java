@@ -51,7 +51,7 @@ public final class CloudEventsNats {
         h.put(ID, encode(m.id()));
         h.put(SOURCE, encode(m.source()));
         h.put(TYPE, encode(m.type()));
-        h.put(TIME, DateTimeFormatter.ISO_INSTANT.format(m.time()));
+        h.put(TIME, dev.omnibus.internal.Timestamps.format(m.time()));
         if (m.subject() != null) h.put(SUBJECT, encode(m.subject()));
         if (m.dataSchema() != null) h.put(DATASCHEMA, encode(m.dataSchema()));
         if (m.dataContentType() != null) h.put(CONTENT_TYPE, encode(m.dataContentType()));
@@ -101,14 +101,14 @@ public final class CloudEventsNats {
                     case ID -> b.id(value);
                     case SOURCE -> b.source(value);
                     case TYPE -> b.type(value);
-                    case TIME -> b.time(OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
+                    case TIME -> b.time(dev.omnibus.internal.Timestamps.parse(value));
                     case SUBJECT -> b.subject(value);
                     case DATASCHEMA -> b.dataSchema(value);
                     case DATACONTENTTYPE -> contentType = value;
                     default -> b.extension(name.substring(PREFIX.length()), value);
                 }
             }
-            b.data(body, contentType);
+            dev.omnibus.spi.Payloads.adopt(b, body, contentType);
             return b.build();
         } catch (IllegalArgumentException | InvalidMessageException | DateTimeParseException e) {
             throw new InvalidEnvelopeException("Malformed CloudEvents header: " + e.getMessage() + " (subject " + subject + ", "

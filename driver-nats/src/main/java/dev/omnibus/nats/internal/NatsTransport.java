@@ -110,7 +110,7 @@ public final class NatsTransport implements Transport {
     public CompletableFuture<PublishReceipt> send(String topic, Message message) {
         if (closed) return CompletableFuture.failedFuture(new PublishException("NATS transport is closed", null));
         Headers headers = CloudEventsNats.headers(message);
-        long size = CloudEventsNats.encodedSize(headers, message.data());
+        long size = CloudEventsNats.encodedSize(headers, dev.omnibus.spi.Payloads.array(message));
         if (size > maxMessageBytes) return tooLarge(topic, size);
         try {
             ensureStream(topic);
@@ -119,7 +119,7 @@ public final class NatsTransport implements Transport {
         }
         CompletableFuture<io.nats.client.api.PublishAck> ack;
         try {
-            ack = jetStream.publishAsync(Names.subject(topic), headers, message.data());
+            ack = jetStream.publishAsync(Names.subject(topic), headers, dev.omnibus.spi.Payloads.array(message));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(new PublishException("NATS publish to '" + topic + "' failed: "
                     + Connector.reason(e), e));
@@ -311,10 +311,10 @@ public final class NatsTransport implements Transport {
         if (replyAddress == null || !replyAddress.startsWith(Names.INBOX_PREFIX)) return send(replyAddress, reply);
         if (closed) return CompletableFuture.failedFuture(new PublishException("NATS transport is closed", null));
         Headers headers = CloudEventsNats.headers(reply);
-        long size = CloudEventsNats.encodedSize(headers, reply.data());
+        long size = CloudEventsNats.encodedSize(headers, dev.omnibus.spi.Payloads.array(reply));
         if (size > maxMessageBytes) return tooLarge(replyAddress, size);
         try {
-            connection.publish(replyAddress, headers, reply.data());
+            connection.publish(replyAddress, headers, dev.omnibus.spi.Payloads.array(reply));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(new PublishException("NATS reply to " + replyAddress + " failed: "
                     + Connector.reason(e), e));

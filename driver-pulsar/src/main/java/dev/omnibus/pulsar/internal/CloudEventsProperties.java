@@ -36,7 +36,7 @@ public final class CloudEventsProperties {
         p.put(PREFIX + "id", m.id());
         p.put(PREFIX + "source", m.source());
         p.put(PREFIX + "type", m.type());
-        p.put(PREFIX + "time", m.time().toString());
+        p.put(PREFIX + "time", dev.omnibus.internal.Timestamps.format(m.time()));
         if (m.subject() != null) p.put(PREFIX + "subject", m.subject());
         if (m.dataSchema() != null) p.put(PREFIX + "dataschema", m.dataSchema());
         if (m.dataContentType() != null) p.put(CONTENT_TYPE, m.dataContentType());
@@ -78,10 +78,10 @@ public final class CloudEventsProperties {
             throw invalid(where + " has ce_specversion '" + specVersion + "'; Omnibus reads CloudEvents 1.0", data, properties);
         }
         try {
-            Message.Builder b = Message.builder().id(id).source(source).type(type)
+            Message.Builder b = dev.omnibus.spi.Payloads.adopt(Message.builder().id(id).source(source).type(type)
                     .subject(properties.get(PREFIX + "subject"))
-                    .dataSchema(properties.get(PREFIX + "dataschema"))
-                    .data(data, properties.getOrDefault(CONTENT_TYPE, properties.get(PREFIX + "datacontenttype")));
+                    .dataSchema(properties.get(PREFIX + "dataschema")),
+                    data, properties.getOrDefault(CONTENT_TYPE, properties.get(PREFIX + "datacontenttype")));
             String time = properties.get(PREFIX + "time");
             if (time != null) b.time(parseTime(time));
             for (Map.Entry<String, String> e : properties.entrySet()) {
@@ -101,9 +101,9 @@ public final class CloudEventsProperties {
 
     private static Instant parseTime(String text) {
         try {
-            return Instant.parse(text);
+            return dev.omnibus.internal.Timestamps.parse(text);
         } catch (DateTimeParseException e) {
-            return OffsetDateTime.parse(text).toInstant();
+            return Instant.parse(text); // what ISO_INSTANT reads beyond RFC 3339's common form (e.g. a leap second)
         }
     }
 

@@ -96,7 +96,7 @@ final class TopicPublisher {
 
     private void sendNow(Pending x) {
         try {
-            TypedMessageBuilder<byte[]> b = producer.newMessage().value(x.message().data()).properties(x.properties());
+            TypedMessageBuilder<byte[]> b = producer.newMessage().value(dev.omnibus.spi.Payloads.array(x.message())).properties(x.properties());
             if (x.message().key() != null) b.key(x.message().key());
             if (x.deliverAt() != NOW) b.deliverAt(x.deliverAt());
             b.sendAsync().whenComplete((id, error) -> {

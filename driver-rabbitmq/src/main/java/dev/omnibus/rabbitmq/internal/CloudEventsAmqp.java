@@ -37,7 +37,7 @@ public final class CloudEventsAmqp {
         headers.put(PREFIX + "id", m.id());
         headers.put(PREFIX + "source", m.source());
         headers.put(PREFIX + "type", m.type());
-        headers.put(PREFIX + "time", m.time().toString());
+        headers.put(PREFIX + "time", dev.omnibus.internal.Timestamps.format(m.time()));
         if (m.subject() != null) headers.put(PREFIX + "subject", m.subject());
         if (m.dataSchema() != null) headers.put(PREFIX + "dataschema", m.dataSchema());
         m.extensions().forEach((k, v) -> headers.put(PREFIX + k, v));
@@ -132,14 +132,14 @@ public final class CloudEventsAmqp {
             throw invalid("Unsupported CloudEvents specversion '" + spec + "'; Omnibus reads 1.0", p, body);
         }
         try {
-            Message.Builder b = Message.builder().id(id).source(source).type(type).data(body, p.getContentType());
+            Message.Builder b = dev.omnibus.spi.Payloads.adopt(Message.builder().id(id).source(source).type(type), body, p.getContentType());
             for (Map.Entry<String, Object> e : headers.entrySet()) {
                 String name = attributeName(e.getKey());
                 if (name == null || e.getValue() == null) continue;
                 String value = e.getValue().toString();
                 switch (name) {
                     case "specversion", "id", "source", "type" -> { }
-                    case "datacontenttype" -> { if (p.getContentType() == null) b.data(body, value); }
+                    case "datacontenttype" -> { if (p.getContentType() == null) dev.omnibus.spi.Payloads.adopt(b, body, value); }
                     case "subject" -> b.subject(value);
                     case "dataschema" -> b.dataSchema(value);
                     case "time" -> b.time(parseTime(value));
@@ -168,7 +168,7 @@ public final class CloudEventsAmqp {
     }
 
     private static Instant parseTime(String value) {
-        return OffsetDateTime.parse(value).toInstant();
+        return dev.omnibus.internal.Timestamps.parse(value);
     }
 
     private static InvalidEnvelopeException invalid(String reason, AMQP.BasicProperties p, byte[] body) {

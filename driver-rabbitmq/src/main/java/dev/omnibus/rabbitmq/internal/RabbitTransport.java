@@ -131,10 +131,10 @@ public final class RabbitTransport implements Transport {
         if (inbox != null && CloudEventsAmqp.DIRECT_REPLY_TO.equals(message.extension(RequestReply.REPLY_TO))) {
             // direct reply-to: the request must leave on the channel that consumes amq.rabbitmq.reply-to
             AMQP.BasicProperties props = CloudEventsAmqp.properties(message, CloudEventsAmqp.DIRECT_REPLY_TO);
-            return inbox.publisher().publish(Topology.exchange(topic), routingKey, props, message.data(), topic, message.id());
+            return inbox.publisher().publish(Topology.exchange(topic), routingKey, props, dev.omnibus.spi.Payloads.array(message), topic, message.id());
         }
         return publisher().publish(Topology.exchange(topic), routingKey, CloudEventsAmqp.properties(message, null),
-                message.data(), topic, message.id());
+                dev.omnibus.spi.Payloads.array(message), topic, message.id());
     }
 
     /**
@@ -189,7 +189,7 @@ public final class RabbitTransport implements Transport {
             long left = DelayLevels.unitsUntil(due, java.time.Instant.now());
             return new ConfirmingPublisher.Route(left == 0 ? DelayLevels.DELIVER : DelayLevels.level(DelayLevels.entryLevel(left)),
                     DelayLevels.scheduledKey(left, bucket, topic));
-        }, CloudEventsAmqp.properties(message, null), message.data(), topic, message.id());
+        }, CloudEventsAmqp.properties(message, null), dev.omnibus.spi.Payloads.array(message), topic, message.id());
     }
 
     @Override public java.time.Duration maxScheduleDelay() { return DelayLevels.MAX_DELAY; }
@@ -208,7 +208,7 @@ public final class RabbitTransport implements Transport {
                     + DelayLevels.MAX_DELAY + " (the RabbitMQ driver's delay levels)"));
         }
         AMQP.BasicProperties props = CloudEventsAmqp.properties(message, null);
-        if (units == 0) return publisher().publish("", queue, props, message.data(), topic, message.id()).thenApply(r -> null);
+        if (units == 0) return publisher().publish("", queue, props, dev.omnibus.spi.Payloads.array(message), topic, message.id()).thenApply(r -> null);
         try {
             bindForRedelivery(List.of(queue), false);
         } catch (RuntimeException e) {
@@ -221,7 +221,7 @@ public final class RabbitTransport implements Transport {
             long left = DelayLevels.unitsUntil(due, java.time.Instant.now());
             return left == 0 ? new ConfirmingPublisher.Route("", queue)
                     : new ConfirmingPublisher.Route(DelayLevels.level(DelayLevels.entryLevel(left)), DelayLevels.redeliveryKey(left, bucket, queue));
-        }, props, message.data(), topic, message.id()).thenApply(r -> null);
+        }, props, dev.omnibus.spi.Payloads.array(message), topic, message.id()).thenApply(r -> null);
     }
 
     /** Declares the delay levels and binds each queue to {@link DelayLevels#DELIVER} (always, or once per transport). */
@@ -271,7 +271,7 @@ public final class RabbitTransport implements Transport {
         }
         CompletableFuture<PublishReceipt> headerTooLarge = checkHeaderFits(replyAddress, reply, 0);
         if (headerTooLarge != null) return headerTooLarge;
-        return publisher().publish("", replyAddress, CloudEventsAmqp.properties(reply, null), reply.data(), replyAddress,
+        return publisher().publish("", replyAddress, CloudEventsAmqp.properties(reply, null), dev.omnibus.spi.Payloads.array(reply), replyAddress,
                 reply.id());
     }
 

@@ -43,7 +43,7 @@ final class StreamFields {
         put(fields, "dataschema", m.dataSchema());
         m.extensions().forEach((name, value) -> put(fields, name, value));
         if (m.dataContentType() != null) fields.put(bytes(CONTENT_TYPE), bytes(m.dataContentType()));
-        fields.put(bytes(DATA), m.data());
+        fields.put(bytes(DATA), dev.omnibus.spi.Payloads.array(m)); // read-only use: no copy (docs/writing-a-driver.md)
         return fields;
     }
 
@@ -95,7 +95,7 @@ final class StreamFields {
                     default -> b.extension(name, value);
                 }
             }
-            return b.data(data, contentType).build();
+            return dev.omnibus.spi.Payloads.adopt(b, data, contentType).build(); // freshly decoded: adopted, not copied
         } catch (RuntimeException bad) { // a missing type, a bad time, an invalid extension name...
             throw invalid(where + " is not a valid envelope: " + bad.getMessage(), fields);
         }
