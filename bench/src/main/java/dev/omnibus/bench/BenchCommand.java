@@ -62,6 +62,11 @@ public final class BenchCommand implements Callable<Integer> {
             + "traces sampled (parent-based trace-id ratio, as OTEL_TRACES_SAMPLER=parentbased_traceidratio); default 1 = every span")
     double sampleRatio;
 
+    @Option(names = "--observers", defaultValue = "opentelemetry,micrometer", split = ",", description = "with --instrumented "
+            + "or --overhead: which observation modules the instrumented legs run, to separate their costs "
+            + "(opentelemetry, micrometer; default: both)")
+    java.util.Set<String> observers;
+
     @Option(names = "--scheduled", description = "instead of the legs: the scheduled-delivery lateness figure "
             + "(--scheduled-messages spread over --scheduled-window-seconds; the issue's full shape is 10000 over 60)")
     boolean scheduled;
@@ -91,6 +96,10 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (!(sampleRatio >= 0 && sampleRatio <= 1)) {
             System.err.println("bench: --sample-ratio must be in [0, 1], got " + sampleRatio);
+            return 2;
+        }
+        if (observers.isEmpty() || !java.util.Set.of("opentelemetry", "micrometer").containsAll(observers)) {
+            System.err.println("bench: --observers takes opentelemetry and/or micrometer, got " + observers);
             return 2;
         }
         if (pairs < 1) {
@@ -127,9 +136,10 @@ public final class BenchCommand implements Callable<Integer> {
             }
             Contrast contrast = overhead ? Contrast.OBSERVATION_OVERHEAD
                     : instrumented ? Contrast.NATIVE_VS_INSTRUMENTED : Contrast.NATIVE_VS_OMNIBUS;
-            RunResult result = new BenchRun(target, w, pairs, System.out, contrast).sampleRatio(sampleRatio).run();
+            RunResult result = new BenchRun(target, w, pairs, System.out, contrast).sampleRatio(sampleRatio).observers(observers).run();
             ResultWriter.write(result, dir, instrumented || overhead
-                    ? "Omnibus legs instrumented (omnibus-opentelemetry + omnibus-micrometer)." + (note == null ? "" : " " + note) : note);
+                    ? "Omnibus legs instrumented (" + String.join(" + ", observers.stream().sorted(java.util.Comparator.reverseOrder())
+                            .map(o -> "omnibus-" + o).toList()) + ")." + (note == null ? "" : " " + note) : note);
             Charts.write(result, dir);
             System.out.println();
             System.out.println(contrast.candidateLabel() + " / " + contrast.baselineLabel() + ", " + broker + ", " + w.name() + " (ratio = median of per-pair ratios):");

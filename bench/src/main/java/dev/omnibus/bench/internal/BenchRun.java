@@ -48,6 +48,14 @@ public final class BenchRun {
         return this;
     }
 
+    private java.util.Set<String> observers = java.util.Set.of("opentelemetry", "micrometer");
+
+    /** Which observation modules the instrumented legs run: {@code opentelemetry}, {@code micrometer} (default both). */
+    public BenchRun observers(java.util.Set<String> which) {
+        this.observers = java.util.Set.copyOf(which);
+        return this;
+    }
+
     public RunResult run() throws Exception {
         Instant started = Instant.now();
         String runId = UUID.randomUUID().toString().substring(0, 8);
@@ -92,7 +100,7 @@ public final class BenchRun {
         return switch (kind) {
             case "native" -> target.nativeClient();
             case "omnibus" -> target.omnibusClient(workload, false);
-            case "instrumented" -> target.omnibusClient(workload, sampleRatio);
+            case "instrumented" -> target.omnibusClient(workload, sampleRatio, observers);
             default -> throw new IllegalArgumentException("unknown leg kind " + kind);
         };
     }

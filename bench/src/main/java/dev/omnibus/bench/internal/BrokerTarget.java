@@ -94,10 +94,15 @@ public final class BrokerTarget implements AutoCloseable {
      * OpenTelemetry SDK samples that fraction of new traces (parent-based), Micrometer meters everything.
      */
     public BenchClient omnibusClient(Workload w, double sampleRatio) {
+        return omnibusClient(w, sampleRatio, java.util.Set.of("opentelemetry", "micrometer"));
+    }
+
+    /** As {@link #omnibusClient(Workload, double)} with only the named observation modules ({@code opentelemetry}, {@code micrometer}). */
+    public BenchClient omnibusClient(Workload w, double sampleRatio, java.util.Set<String> observers) {
         Map<String, String> options = new LinkedHashMap<>(fixtureOptions);
         if (broker.equals("kafka")) options.put("partitions", Integer.toString(w.partitions()));
         if (broker.equals("rabbitmq")) options.put("shards", "1"); // one quorum queue per group, as the native side
-        return new OmnibusClient(url, options, sampleRatio);
+        return new OmnibusClient(url, options, sampleRatio, observers);
     }
 
     /** The broker as the Omnibus driver describes it. */

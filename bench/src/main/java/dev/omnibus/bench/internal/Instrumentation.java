@@ -31,9 +31,22 @@ final class Instrumentation implements AutoCloseable {
     private final List<MessagingObserver> observers;
 
     private final double sampleRatio;
+    private final java.util.Set<String> modules;
+
+    /** The modules in use, for reports. */
+    String describe() {
+        List<String> parts = new java.util.ArrayList<>();
+        if (modules.contains("opentelemetry")) parts.add("omnibus-opentelemetry (SDK, " + sampling() + ", batch processor)");
+        if (modules.contains("micrometer")) parts.add("omnibus-micrometer (Prometheus registry)");
+        return String.join(" and ", parts);
+    }
 
     /** {@code sampleRatio}: the fraction of new traces sampled (parent-based), 1 = every span. */
-    Instrumentation(double sampleRatio) {
+    Instrumentation(double sampleRatio) { this(sampleRatio, java.util.Set.of("opentelemetry", "micrometer")); }
+
+    /** As above with only the named modules ({@code opentelemetry}, {@code micrometer}), to separate their costs. */
+    Instrumentation(double sampleRatio, java.util.Set<String> modules) {
+        this.modules = java.util.Set.copyOf(modules);
         this.sampleRatio = sampleRatio;
         SpanExporter discarding = new SpanExporter() {
             @Override public CompletableResultCode export(Collection<SpanData> spans) {
@@ -48,7 +61,10 @@ final class Instrumentation implements AutoCloseable {
                         : Sampler.parentBased(Sampler.traceIdRatioBased(sampleRatio)))
                 .addSpanProcessor(BatchSpanProcessor.builder(discarding).setScheduleDelay(Duration.ofMillis(200)).build())
                 .build()).build();
-        observers = List.of(OmnibusTelemetry.create(sdk).observer(), OmnibusMetrics.create(registry).observer());
+        List<MessagingObserver> chosen = new java.util.ArrayList<>();
+        if (this.modules.contains("opentelemetry")) chosen.add(OmnibusTelemetry.create(sdk).observer());
+        if (this.modules.contains("micrometer")) chosen.add(OmnibusMetrics.create(registry).observer());
+        observers = List.copyOf(chosen);
     }
 
     List<MessagingObserver> observers() { return observers; }

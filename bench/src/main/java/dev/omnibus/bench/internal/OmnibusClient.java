@@ -26,18 +26,17 @@ final class OmnibusClient implements BenchClient {
     private final Instrumentation instrumentation;   // null: no observer at all
 
     /** {@code sampleRatio} in [0, 1]: instrumented, sampling that fraction of traces; negative: no observer. */
-    OmnibusClient(String url, Map<String, String> options, double sampleRatio) {
+    OmnibusClient(String url, Map<String, String> options, double sampleRatio, java.util.Set<String> observers) {
         this.url = url;
         this.options = Map.copyOf(options);
-        this.instrumentation = sampleRatio >= 0 ? new Instrumentation(sampleRatio) : null;
+        this.instrumentation = sampleRatio >= 0 ? new Instrumentation(sampleRatio, observers) : null;
     }
 
     @Override public String kind() { return instrumentation == null ? "omnibus" : "instrumented"; }
 
     @Override public String description() {
         return "Omnibus Messaging.publish / subscribe(group, concurrency)"
-                + (instrumentation == null ? "" : " with omnibus-opentelemetry (SDK, " + instrumentation.sampling()
-                        + ", batch processor) and omnibus-micrometer (Prometheus registry)");
+                + (instrumentation == null ? "" : " with " + instrumentation.describe());
     }
 
     private synchronized Messaging connect() {
