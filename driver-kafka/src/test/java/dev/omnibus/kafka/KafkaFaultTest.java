@@ -1,6 +1,7 @@
 package dev.omnibus.kafka;
 
 import dev.omnibus.conformance.BrokerFixture;
+import dev.omnibus.conformance.ForwardingBrokerFixture;
 import dev.omnibus.conformance.MessagingFaultKit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -19,8 +20,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and its client connections cut and frozen through the fixture's proxy.
  */
 class KafkaFaultTest extends MessagingFaultKit {
+    /**
+     * The shared broker, with the group session timeout at 10 s for every client of this class: three tests
+     * SIGKILL a consumer process, and the group hands its partitions to the next member only once the dead
+     * member's session expires (Kafka's default, 45 s, made each of them wait that long).
+     */
     @Override
-    protected BrokerFixture createFixture() { return KafkaFixtures.shared(); }
+    protected BrokerFixture createFixture() {
+        return new ForwardingBrokerFixture(KafkaFixtures.shared()) {
+            @Override
+            public Map<String, String> options() {
+                Map<String, String> options = new HashMap<>(super.options());
+                options.put("kafka.consumer.session.timeout.ms", "10000");
+                return Map.copyOf(options);
+            }
+        };
+    }
 
     /** Requests time out after 2 s and a record is given up after 5 s (the defaults are 30 s and 120 s). */
     @Override
