@@ -108,6 +108,34 @@ class PulsarDriverTest {
         }
     }
 
+    /**
+     * PER_KEY ordering on Key_Shared needs batches of one key each: a batch goes whole to the consumer of its first
+     * key. A burst of 300 messages over 10 keys, read back by a plain consumer: every broker entry (ledger, entry)
+     * holds messages of one key. (The pass-through options once reset the producer to the default batcher, whose
+     * batches mix keys, with no option set.)
+     */
+    @Test
+    void everyBatchHoldsMessagesOfOneKey() throws Exception {
+        String topic = topic();
+        try (Messaging bus = connect(); Consumer<byte[]> plain = nativeConsumer("persistent://public/default/" + topic)) {
+            List<java.util.concurrent.CompletableFuture<?>> sent = new java.util.ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                sent.add(bus.publish(topic, Message.builder().type("com.acme.X").key("k" + (i % 10))
+                        .data(new byte[] {(byte) i}, "application/octet-stream").build()));
+            }
+            for (var f : sent) f.get(30, TimeUnit.SECONDS);
+            Map<String, java.util.Set<String>> keysByEntry = new HashMap<>();
+            for (int i = 0; i < 300; i++) {
+                org.apache.pulsar.client.api.Message<byte[]> got = plain.receive(30, TimeUnit.SECONDS);
+                assertThat(got).as("message %d of 300", i).isNotNull();
+                org.apache.pulsar.client.impl.MessageIdImpl id = (org.apache.pulsar.client.impl.MessageIdImpl) got.getMessageId();
+                keysByEntry.computeIfAbsent(id.getLedgerId() + ":" + id.getEntryId(), e -> new java.util.TreeSet<>()).add(got.getKey());
+            }
+            assertThat(keysByEntry.values()).as("keys per broker entry (batch)").allSatisfy(keys -> assertThat(keys).hasSize(1));
+            assertThat(keysByEntry.size()).as("entries: the burst was batched").isLessThan(300);
+        }
+    }
+
     @Test
     void nativePropertiesBecomeTheSameMessage() throws Exception {
         String topic = topic();

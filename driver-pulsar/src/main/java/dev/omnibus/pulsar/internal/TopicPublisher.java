@@ -49,6 +49,10 @@ final class TopicPublisher {
                     .sendTimeout((int) Math.min(Integer.MAX_VALUE, settings.sendTimeout().toMillis()), TimeUnit.MILLISECONDS)
                     .blockIfQueueFull(false)
                     .loadConf(settings.producerPassThrough())
+                    // again after loadConf: it rebuilds the configuration from a map, and the batcher (not a map
+                    // value) came back as the default one, whose batches mix keys (Key_Shared then hands a whole batch
+                    // to the consumer of its first key). Pass-through keys cannot name a batcher, so this loses nothing.
+                    .batcherBuilder(BatcherBuilder.KEY_BASED)
                     .createAsync();
         } catch (RuntimeException e) {
             created = CompletableFuture.failedFuture(e);
