@@ -10,7 +10,11 @@ public interface Codec {
     /** The {@code datacontenttype} this codec writes, e.g. {@code application/json}. */
     String contentType();
 
-    /** Encodes a payload; throws {@link CodecException} naming the type when it cannot. */
+    /**
+     * Encodes a payload; throws {@link CodecException} naming the type when it cannot. The message takes the
+     * returned array as its payload without copying it ({@link Message.Builder#wrapData}), so return an array
+     * nothing changes afterwards (a fresh one, or a shared one that is never written).
+     */
     byte[] encode(Object payload);
 
     /** Decodes bytes into {@code type}; throws {@link CodecException} naming the type when it cannot. */

@@ -86,8 +86,13 @@ public final class Message {
         this.time = b.time == null ? dev.omnibus.internal.Timestamps.now() : requireRfc3339Range(b.time);
         this.dataContentType = optionalText("datacontenttype", b.dataContentType);
         this.dataSchema = requireAbsoluteUri(optionalText("dataschema", b.dataSchema));
-        for (Map.Entry<String, String> e : b.extensions.entrySet()) requireWellFormed(e.getKey(), e.getValue());
-        this.extensions = Collections.unmodifiableMap(new TreeMap<>(b.extensions));
+        if (b.extensions == null || b.extensions.isEmpty()) {
+            this.extensions = Collections.emptyMap();
+        } else {
+            for (Map.Entry<String, String> e : b.extensions.entrySet()) requireWellFormed(e.getKey(), e.getValue());
+            this.extensions = Collections.unmodifiableMap(b.extensions);
+            b.extensionsShared = true; // the builder copies before its next change
+        }
         this.data = b.data == null ? EMPTY : b.data;
     }
 
@@ -105,7 +110,7 @@ public final class Message {
 
     /** A message whose data is {@code payload} encoded by {@code codec}. */
     public static Message of(String type, Object payload, Codec codec) {
-        return builder().type(type).data(codec.encode(payload), codec.contentType()).build();
+        return builder().type(type).wrapData(codec.encode(payload), codec.contentType()).build(); // a fresh array
     }
 
     /** A message carrying raw bytes with the given content type (may be {@code null}). */
@@ -120,7 +125,8 @@ public final class Message {
         Builder b = new Builder();
         b.id = id; b.source = source; b.type = type; b.subject = subject; b.time = time;
         b.dataContentType = dataContentType; b.dataSchema = dataSchema;
-        b.extensions.putAll(extensions); b.data = data;
+        if (!extensions.isEmpty()) b.extensions = new TreeMap<>(extensions);
+        b.data = data;
         return b;
     }
 
@@ -322,10 +328,22 @@ public final class Message {
     public static final class Builder {
         private String id, source, type, subject, dataContentType, dataSchema;
         private Instant time;
-        private final Map<String, String> extensions = new TreeMap<>();
+        /** Null until the first extension; once a built message holds it, copied before the next change. */
+        private TreeMap<String, String> extensions;
+        private boolean extensionsShared;
         private byte[] data;
 
         private Builder() {}
+
+        private TreeMap<String, String> writableExtensions() {
+            if (extensions == null) {
+                extensions = new TreeMap<>();
+            } else if (extensionsShared) {
+                extensions = new TreeMap<>(extensions);
+                extensionsShared = false;
+            }
+            return extensions;
+        }
 
         public Builder id(String id) { this.id = id; return this; }
         public Builder source(String source) { this.source = source; return this; }
@@ -335,19 +353,32 @@ public final class Message {
         public Builder dataSchema(String dataSchema) { this.dataSchema = dataSchema; return this; }
         /** Sets the ordering key; {@code null} removes it. */
         public Builder key(String key) {
-            if (key == null) extensions.remove(KEY_EXTENSION); else extensions.put(KEY_EXTENSION, key);
+            if (key != null) writableExtensions().put(KEY_EXTENSION, key);
+            else if (extensions != null && extensions.containsKey(KEY_EXTENSION)) writableExtensions().remove(KEY_EXTENSION);
             return this;
         }
         /** Adds an extension; a {@code null} value removes it. */
         public Builder extension(String name, String value) {
             checkExtensionName(name);
-            if (value == null) extensions.remove(name); else extensions.put(name, value);
+            if (value != null) writableExtensions().put(name, value);
+            else if (extensions != null && extensions.containsKey(name)) writableExtensions().remove(name);
             return this;
         }
         public Builder extensions(Map<String, String> values) { values.forEach(this::extension); return this; }
         /** Sets the payload (copied) and its content type. */
         public Builder data(byte[] data, String contentType) {
             this.data = data == null ? null : data.clone();
+            this.dataContentType = contentType;
+            return this;
+        }
+        /**
+         * Sets the payload without copying it, with its content type: the caller hands {@code data} over and
+         * must not change it afterwards (the message, and what is published from it, would change with it).
+         * For arrays made fresh per message (a serializer's output) on hot paths, where {@link #data(byte[], String)}
+         * would copy every payload once more. Omnibus itself never writes to a payload array.
+         */
+        public Builder wrapData(byte[] data, String contentType) {
+            this.data = data;
             this.dataContentType = contentType;
             return this;
         }

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.UUID;
@@ -42,6 +43,32 @@ class MessageTest {
         assertThat(m.dataAsString()).isEqualTo("abc");
         assertThatThrownBy(() -> m.extensions().put("a", "b")).isInstanceOf(UnsupportedOperationException.class);
         assertThat(m.dataBuffer().isReadOnly()).isTrue();
+    }
+
+    /** A builder used again after build() changes only the messages built after the change. */
+    @Test void aReusedBuilderLeavesTheMessagesItBuiltAlone() {
+        Message.Builder b = Message.builder().type("t").extension("tenant", "a").key("k1");
+        Message first = b.build();
+        Message second = b.extension("tenant", "b").key(null).build();
+        Message third = b.extension("tenant", null).build();
+        assertThat(first.extensions()).containsExactly(Map.entry("partitionkey", "k1"), Map.entry("tenant", "a"));
+        assertThat(second.extensions()).containsExactly(Map.entry("tenant", "b"));
+        assertThat(third.extensions()).isEmpty();
+        assertThat(Message.builder().type("t").build().extensions()).isEmpty();
+        assertThat(first.toBuilder().extension("tenant", "c").build().extension("tenant")).isEqualTo("c");
+        assertThat(first.extension("tenant")).isEqualTo("a");
+    }
+
+    /** wrapData hands the array over without a copy: the documented contract is that the caller no longer changes it. */
+    @Test void wrapDataTakesTheArrayWithoutACopy() {
+        byte[] data = "abc".getBytes(StandardCharsets.UTF_8);
+        Message m = Message.builder().type("t").wrapData(data, "text/plain").build();
+        assertThat(m.dataAsString()).isEqualTo("abc");
+        assertThat(m.dataContentType()).isEqualTo("text/plain");
+        data[0] = 'X'; // what the contract forbids shows that no copy was made
+        assertThat(m.dataAsString()).isEqualTo("Xbc");
+        m.data()[1] = 'Y'; // readers still get copies
+        assertThat(m.dataAsString()).isEqualTo("Xbc");
     }
 
     @Test void rejectsInvalidAttributesWithTheName() {

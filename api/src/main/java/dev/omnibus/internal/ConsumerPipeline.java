@@ -60,7 +60,6 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
     private final Duration defaultCloseTimeout;
     private final Consumer<String> deadLetterTopicDeclarer;
     private final AtomicLong unsettled = new AtomicLong();
-    private final AtomicLong anonymousLane = new AtomicLong();
     private volatile TransportSubscription transportSubscription;
     private volatile boolean closing;
 
@@ -94,7 +93,7 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
             return;
         }
         String lane = options.ordering() == Ordering.PER_KEY ? inbound.key() : null;
-        dispatcher.submit(lane != null ? "k:" + lane : "a:" + anonymousLane.incrementAndGet(), job);
+        dispatcher.submit(lane != null ? lane : new Object(), job); // no key: a lane of its own
     }
 
     /** The life of one inbound message: attempts, then ack, dead letter or nack. */

@@ -27,19 +27,19 @@ final class KeyedDispatcher {
     }
 
     private final class Lane {
-        final String key;
+        final Object key;
         final ArrayDeque<Job> jobs = new ArrayDeque<>();
         boolean running;            // scheduled on a worker, or waiting for a retry
         ScheduledFuture<?> retry;   // non-null while waiting for a retry delay
 
-        Lane(String key) { this.key = key; }
+        Lane(Object key) { this.key = key; }
     }
 
     private static final int BATCH = 64; // jobs a worker runs on one lane before yielding to other lanes
 
     private final ExecutorService workers;
     private final ScheduledExecutorService scheduler;
-    private final Map<String, Lane> lanes = new HashMap<>();
+    private final Map<Object, Lane> lanes = new HashMap<>();
     private boolean closed;
 
     KeyedDispatcher(ExecutorService workers, ScheduledExecutorService scheduler) {
@@ -47,7 +47,11 @@ final class KeyedDispatcher {
         this.scheduler = scheduler;
     }
 
-    void submit(String laneKey, Job job) {
+    /**
+     * Queues {@code job} on the lane {@code laneKey} (compared with {@code equals}: an ordering key, or a fresh
+     * object for a job that waits for no other).
+     */
+    void submit(Object laneKey, Job job) {
         Lane start = null;
         synchronized (this) {
             if (!closed) {

@@ -1,5 +1,6 @@
 package dev.omnibus.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -106,8 +107,20 @@ public final class Timestamps {
      * time); other instants go through the formatter.
      */
     public static String format(Instant instant) {
+        byte[] ascii = common(instant);
+        return ascii == null ? DateTimeFormatter.ISO_INSTANT.format(instant) : new String(ascii, StandardCharsets.ISO_8859_1);
+    }
+
+    /** {@link #format(Instant)} as US-ASCII bytes (a header value), without the intermediate string. */
+    public static byte[] formatAscii(Instant instant) {
+        byte[] ascii = common(instant);
+        return ascii != null ? ascii : DateTimeFormatter.ISO_INSTANT.format(instant).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The common form (years 0000-9999) digit by digit, or null outside it. */
+    private static byte[] common(Instant instant) {
         long seconds = instant.getEpochSecond();
-        if (seconds < MIN_COMMON_SECOND || seconds > MAX_COMMON_SECOND) return DateTimeFormatter.ISO_INSTANT.format(instant);
+        if (seconds < MIN_COMMON_SECOND || seconds > MAX_COMMON_SECOND) return null;
         long day = Math.floorDiv(seconds, 86_400L);
         int secondOfDay = (int) (seconds - day * 86_400L);
         // civil date from days since 1970-01-01 (inverse of epochDay)
@@ -121,7 +134,7 @@ public final class Timestamps {
         int month = (int) (mp < 10 ? mp + 3 : mp - 9);
         int year = (int) (yearOfEra + era * 400 + (month <= 2 ? 1 : 0));
         int nano = instant.getNano();
-        char[] out = new char[nano == 0 ? 20 : nano % 1_000_000 == 0 ? 24 : nano % 1000 == 0 ? 27 : 30];
+        byte[] out = new byte[nano == 0 ? 20 : nano % 1_000_000 == 0 ? 24 : nano % 1000 == 0 ? 27 : 30];
         put(out, 0, year, 4); out[4] = '-'; put(out, 5, month, 2); out[7] = '-'; put(out, 8, dayOfMonth, 2);
         out[10] = 'T'; put(out, 11, secondOfDay / 3600, 2); out[13] = ':'; put(out, 14, secondOfDay / 60 % 60, 2);
         out[16] = ':'; put(out, 17, secondOfDay % 60, 2);
@@ -131,7 +144,7 @@ public final class Timestamps {
             put(out, 20, nano / POW10[9 - digits], digits);
         }
         out[out.length - 1] = 'Z';
-        return new String(out);
+        return out;
     }
 
     private static final long MIN_COMMON_SECOND = -62_167_219_200L;  // 0000-01-01T00:00:00Z
@@ -139,9 +152,9 @@ public final class Timestamps {
     private static final int[] POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000};
 
     /** {@code value} as exactly {@code width} decimal digits at {@code at}. */
-    private static void put(char[] out, int at, int value, int width) {
+    private static void put(byte[] out, int at, int value, int width) {
         for (int i = at + width - 1; i >= at; i--) {
-            out[i] = (char) ('0' + value % 10);
+            out[i] = (byte) ('0' + value % 10);
             value /= 10;
         }
     }

@@ -71,6 +71,8 @@ class TimestampsTest {
                                          @ForAll("nanos") int nanos) {
         Instant i = Instant.ofEpochSecond(epochSecond, nanos);
         assertThat(Timestamps.format(i)).isEqualTo(DateTimeFormatter.ISO_INSTANT.format(i));
+        assertThat(new String(Timestamps.formatAscii(i), java.nio.charset.StandardCharsets.US_ASCII))
+                .isEqualTo(DateTimeFormatter.ISO_INSTANT.format(i));
         if (epochSecond >= -62_167_219_200L && epochSecond <= 253_402_300_799L) assertThat(Timestamps.parse(Timestamps.format(i))).isEqualTo(i);
     }
 

@@ -45,7 +45,7 @@ final class MemoryTransportClient implements BenchClient {
         return new Publisher() {
             @Override
             public void send(String key, byte[] payload, Ack ack) {
-                Message.Builder b = Message.builder().type(OmnibusClient.TYPE).data(payload, "application/octet-stream");
+                Message.Builder b = Message.builder().type(OmnibusClient.TYPE).wrapData(payload, "application/octet-stream");
                 if (key != null) b.key(key);
                 t.send(topic, b.build()).whenComplete((receipt, error) -> ack.done(error));
             }

@@ -56,7 +56,7 @@ final class OmnibusClient implements BenchClient {
         return new Publisher() {
             @Override
             public void send(String key, byte[] payload, Ack ack) {
-                Message.Builder b = Message.builder().type(TYPE).data(payload, "application/octet-stream");
+                Message.Builder b = Message.builder().type(TYPE).wrapData(payload, "application/octet-stream"); // a fresh array per message
                 if (key != null) b.key(key);
                 m.publish(topic, b.build()).whenComplete((receipt, error) -> ack.done(error));
             }

@@ -68,6 +68,12 @@ public class EnvelopeBenchmark {
         return Message.builder().type("com.acme.orders.OrderPlaced").key("order-42").data(payload, "application/octet-stream").build();
     }
 
+    /** {@link #buildMessage()} handing the payload over ({@code wrapData}) instead of having it copied. */
+    @Benchmark
+    public Message buildMessageWrapped() {
+        return Message.builder().type("com.acme.orders.OrderPlaced").key("order-42").wrapData(payload, "application/octet-stream").build();
+    }
+
     /** The default message id (UUIDv7): part of every {@link #buildMessage()}. */
     @Benchmark
     public String newId() { return dev.omnibus.internal.Ids.newId(); }

@@ -11,8 +11,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,17 +43,23 @@ public final class CloudEventsBinaryMapping {
 
     private CloudEventsBinaryMapping() {}
 
+    // values that usually repeat from one record to the next: their bytes (publishing) and strings (reading) are reused
+    private static final RepeatedText SOURCE_OUT = new RepeatedText(), TYPE_OUT = new RepeatedText(),
+            CONTENT_TYPE_OUT = new RepeatedText(), DATASCHEMA_OUT = new RepeatedText();
+    private static final RepeatedText SPEC_IN = new RepeatedText(), SOURCE_IN = new RepeatedText(), TYPE_IN = new RepeatedText(),
+            CONTENT_TYPE_IN = new RepeatedText(), DATASCHEMA_IN = new RepeatedText();
+
     /** The record headers for {@code m}. */
     public static Headers headers(Message m) {
         RecordHeaders h = new RecordHeaders();
         h.add(SPECVERSION, SPEC_1_0);
         h.add(ID, utf8(m.id()));
-        h.add(SOURCE, utf8(m.source()));
-        h.add(TYPE, utf8(m.type()));
-        h.add(TIME, utf8(dev.omnibus.internal.Timestamps.format(m.time())));
+        h.add(SOURCE, SOURCE_OUT.encode(m.source()));
+        h.add(TYPE, TYPE_OUT.encode(m.type()));
+        h.add(TIME, dev.omnibus.internal.Timestamps.formatAscii(m.time()));
         if (m.subject() != null) h.add(SUBJECT, utf8(m.subject()));
-        if (m.dataSchema() != null) h.add(DATASCHEMA, utf8(m.dataSchema()));
-        if (m.dataContentType() != null) h.add(CONTENT_TYPE, utf8(m.dataContentType()));
+        if (m.dataSchema() != null) h.add(DATASCHEMA, DATASCHEMA_OUT.encode(m.dataSchema()));
+        if (m.dataContentType() != null) h.add(CONTENT_TYPE, CONTENT_TYPE_OUT.encode(m.dataContentType()));
         for (Map.Entry<String, String> e : m.extensions().entrySet()) h.add(headerName(e.getKey()), utf8(e.getValue()));
         return h;
     }
@@ -92,23 +96,22 @@ public final class CloudEventsBinaryMapping {
         boolean keyHeader = false;
         for (Header h : record.headers()) {
             String name = h.key();
-            if (name.equals(CONTENT_TYPE)) { contentType = plainContentType = text(h); continue; }
+            if (name.equals(CONTENT_TYPE)) { contentType = plainContentType = text(h, CONTENT_TYPE_IN); continue; }
             if (!name.startsWith(PREFIX)) continue;
-            String value = text(h);
             switch (name) {
-                case SPECVERSION -> spec = value;
-                case ID -> id = value;
-                case SOURCE -> source = value;
-                case TYPE -> type = value;
-                case TIME -> time = value;
-                case SUBJECT -> subject = value;
-                case DATASCHEMA -> dataSchema = value;
-                case "ce_datacontenttype" -> contentType = value;
+                case SPECVERSION -> spec = text(h, SPEC_IN);
+                case ID -> id = text(h);
+                case SOURCE -> source = text(h, SOURCE_IN);
+                case TYPE -> type = text(h, TYPE_IN);
+                case TIME -> time = text(h);
+                case SUBJECT -> subject = text(h);
+                case DATASCHEMA -> dataSchema = text(h, DATASCHEMA_IN);
+                case "ce_datacontenttype" -> contentType = text(h, CONTENT_TYPE_IN);
                 default -> {
                     if (name.equals(PARTITIONKEY)) keyHeader = true;
                     if (extensions == null) extensions = new ArrayList<>(8);
                     extensions.add(name);
-                    extensions.add(value);
+                    extensions.add(text(h));
                 }
             }
         }
@@ -174,6 +177,10 @@ public final class CloudEventsBinaryMapping {
 
     private static String text(Header h) {
         return h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static String text(Header h, RepeatedText repeated) {
+        return h.value() == null ? "" : repeated.decode(h.value());
     }
 
     private static byte[] utf8(String s) { return s.getBytes(StandardCharsets.UTF_8); }

@@ -63,7 +63,7 @@ final class KafkaInbound implements Inbound {
 
     @Override public String key() { return CloudEventsBinaryMapping.key(record); }
 
-    @Override public Position position() { return Position.of(Integer.toString(record.partition()), record.offset()); }
+    @Override public Position position() { return Position.of(progress.partitionName, record.offset()); }
 
     @Override public int deliveryCount() { return deliveryCount; }
 

@@ -17,6 +17,8 @@ import java.util.TreeMap;
  */
 final class PartitionProgress {
     final TopicPartition partition;
+    /** The partition number as text, for the positions of its deliveries. */
+    final String partitionName;
     /** Fetched, not yet delivered (back-pressure), in offset order. */
     final ArrayDeque<ConsumerRecord<byte[], byte[]>> buffered = new ArrayDeque<>();
     /** Delivered and either unsettled or acked behind an unsettled one, by offset. */
@@ -37,11 +39,12 @@ final class PartitionProgress {
 
     PartitionProgress(TopicPartition partition, long position, long committed) {
         this.partition = partition;
+        this.partitionName = Integer.toString(partition.partition());
         this.commitPosition = position;
         this.committed = committed;
     }
 
-    int deliveryCountOf(long offset) { return 1 + redeliveries.getOrDefault(offset, 0); }
+    int deliveryCountOf(long offset) { return redeliveries.isEmpty() ? 1 : 1 + redeliveries.getOrDefault(offset, 0); }
 
     void delivered(KafkaInbound inbound) { inflight.put(inbound.offset(), inbound); }
 
@@ -53,7 +56,7 @@ final class PartitionProgress {
         inbound.done = true;
         while (!inflight.isEmpty() && inflight.firstEntry().getValue().done) {
             long offset = inflight.pollFirstEntry().getKey();
-            redeliveries.remove(offset);
+            if (!redeliveries.isEmpty()) redeliveries.remove(offset);
             commitPosition = offset + 1;
         }
     }
