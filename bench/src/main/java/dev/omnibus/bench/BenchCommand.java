@@ -54,6 +54,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "omnibus-opentelemetry + omnibus-micrometer, interleaved (targets: rate >= 0.97, p99 <= 1.05 x plain)")
     boolean overhead;
 
+    @Option(names = "--envelope", description = "the native legs write and read the CloudEvents binary-mode headers by hand "
+            + "(kafka): what the abstraction costs once both sides carry the same envelope")
+    boolean envelope;
+
     @Option(names = "--perf-tool", description = "instead of native/Omnibus pairs, run the broker's own load tool (kafka-tools "
             + "ProducerPerformance + ConsumerPerformance, pulsar-perf, RabbitMQ PerfTest) with the workload's shape, to check the native leg")
     boolean perfTool;
@@ -102,12 +106,21 @@ public final class BenchCommand implements Callable<Integer> {
             System.err.println("bench: --observers takes opentelemetry and/or micrometer, got " + observers);
             return 2;
         }
+        if (envelope && (overhead || perfTool || instrumented)) {
+            System.err.println("bench: --envelope changes the native legs; it does not combine with --overhead, --instrumented or --perf-tool");
+            return 2;
+        }
+        if (envelope && !dev.omnibus.bench.internal.BrokerTarget.ENVELOPE.contains(broker)) {
+            System.err.println("bench: --envelope is implemented for " + dev.omnibus.bench.internal.BrokerTarget.ENVELOPE
+                    + " in this build, not for " + broker);
+            return 2;
+        }
         if (pairs < 1) {
             System.err.println("bench: --pairs must be at least 1, got " + pairs);
             return 2;
         }
         Path dir = out != null ? out : Path.of("bench", "results",
-                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + broker + "-" + w.name() + (perfTool ? "-perf-tool" : overhead ? "-overhead" : instrumented ? "-instrumented" : ""));
+                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + broker + "-" + w.name() + (perfTool ? "-perf-tool" : overhead ? "-overhead" : instrumented ? "-instrumented" : envelope ? "-envelope" : ""));
         if (perfTool) System.out.printf("bench: the broker's own load tool with the shape of %s on %s; results in %s%n", w.name(), broker, dir);
         else System.out.printf("bench: %s on %s, %d measured pairs after a warm-up pair; results in %s%n", w.name(), broker, pairs, dir);
         BrokerTarget target;
@@ -135,7 +148,8 @@ public final class BenchCommand implements Callable<Integer> {
                 return 0;
             }
             Contrast contrast = overhead ? Contrast.OBSERVATION_OVERHEAD
-                    : instrumented ? Contrast.NATIVE_VS_INSTRUMENTED : Contrast.NATIVE_VS_OMNIBUS;
+                    : instrumented ? Contrast.NATIVE_VS_INSTRUMENTED
+                    : envelope ? Contrast.NATIVE_ENVELOPE_VS_OMNIBUS : Contrast.NATIVE_VS_OMNIBUS;
             RunResult result = new BenchRun(target, w, pairs, System.out, contrast).sampleRatio(sampleRatio).observers(observers).run();
             ResultWriter.write(result, dir, instrumented || overhead
                     ? "Omnibus legs instrumented (" + String.join(" + ", observers.stream().sorted(java.util.Comparator.reverseOrder())

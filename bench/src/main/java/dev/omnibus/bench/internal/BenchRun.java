@@ -99,6 +99,7 @@ public final class BenchRun {
     private BenchClient client(String kind) {
         return switch (kind) {
             case "native" -> target.nativeClient();
+            case Contrast.NATIVE_ENVELOPE -> target.nativeEnvelopeClient();
             case "omnibus" -> target.omnibusClient(workload, false);
             case "instrumented" -> target.omnibusClient(workload, sampleRatio, observers);
             default -> throw new IllegalArgumentException("unknown leg kind " + kind);

@@ -83,6 +83,15 @@ public final class BrokerTarget implements AutoCloseable {
         };
     }
 
+    /** Brokers whose native client can carry the CloudEvents envelope ({@code --envelope}). */
+    public static final List<String> ENVELOPE = List.of("kafka");
+
+    /** A fresh native client for one leg that writes and reads the CloudEvents envelope itself. */
+    public BenchClient nativeEnvelopeClient() {
+        if (broker.equals("kafka")) return new KafkaNativeClient(URI.create(url).getAuthority(), true);
+        throw new IllegalStateException("no native client with the CloudEvents envelope for " + broker + "; available: " + ENVELOPE);
+    }
+
     /** A fresh Omnibus client for one leg, with the settings that match the native side. */
     public BenchClient omnibusClient(Workload w) { return omnibusClient(w, false); }
 

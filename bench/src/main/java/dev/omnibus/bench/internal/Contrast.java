@@ -18,6 +18,16 @@ public record Contrast(String baselineKind, String candidateKind, String baselin
     public static final Contrast NATIVE_VS_OMNIBUS =
             new Contrast("native", "omnibus", "native", "Omnibus", 0.95, 1.10, 0.5);
 
+    /** The leg kind of a native client that carries the CloudEvents envelope ({@code --envelope}). */
+    public static final String NATIVE_ENVELOPE = "native-ce";
+
+    /**
+     * Native client writing and reading the CloudEvents headers itself against Omnibus ({@code --envelope}): what
+     * the abstraction costs once both sides carry the same envelope (same targets as the default run).
+     */
+    public static final Contrast NATIVE_ENVELOPE_VS_OMNIBUS =
+            new Contrast(NATIVE_ENVELOPE, "omnibus", "native with CloudEvents headers", "Omnibus", 0.95, 1.10, 0.5);
+
     /** Native client against instrumented Omnibus ({@code --instrumented}). */
     public static final Contrast NATIVE_VS_INSTRUMENTED =
             new Contrast("native", "instrumented", "native", "instrumented Omnibus", 0.95, 1.10, 0.5);

@@ -30,17 +30,30 @@ import java.util.concurrent.TimeUnit;
  * driver configures them (acks=all, idempotence on, default batching/linger, max.poll.records =
  * min(500, maxInFlight), manual commits, byte-array serdes). The consumer is the textbook poll loop:
  * handle the batch (inline with concurrency 1, else on per-key workers, waiting for the batch), then
- * {@code commitAsync()}. No CloudEvents headers: raw key and payload.
+ * {@code commitAsync()}. Plain: raw key and payload, no headers. With {@code envelope}: each record carries
+ * the CloudEvents binary-mode headers written by hand ({@link CloudEventsHeaders}), and the consumer reads every
+ * header back into a string, as a competent user of the Kafka client who wants the envelope would: the cost of
+ * the envelope itself, without Omnibus.
  */
 final class KafkaNativeClient implements BenchClient {
     private final String bootstrap;
+    private final boolean envelope;
     private final List<AutoCloseable> resources = new ArrayList<>();
+    /** Characters of the headers read (envelope only): keeps the reading from being optimised away. */
+    long headerChars;
 
-    KafkaNativeClient(String bootstrap) { this.bootstrap = bootstrap; }
+    KafkaNativeClient(String bootstrap) { this(bootstrap, false); }
 
-    @Override public String kind() { return "native"; }
+    KafkaNativeClient(String bootstrap, boolean envelope) {
+        this.bootstrap = bootstrap;
+        this.envelope = envelope;
+    }
 
-    @Override public String description() { return "kafka-clients KafkaProducer / KafkaConsumer poll loop"; }
+    @Override public String kind() { return envelope ? Contrast.NATIVE_ENVELOPE : "native"; }
+
+    @Override public String description() {
+        return "kafka-clients KafkaProducer / KafkaConsumer poll loop" + (envelope ? ", CloudEvents binary-mode headers by hand" : "");
+    }
 
     @Override
     public void createTopic(String topic, int partitions) throws Exception {
@@ -65,7 +78,10 @@ final class KafkaNativeClient implements BenchClient {
             @Override
             public void send(String key, byte[] payload, Ack ack) {
                 byte[] k = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
-                producer.send(new ProducerRecord<>(topic, k, payload), (md, error) -> ack.done(error));
+                ProducerRecord<byte[], byte[]> record = envelope
+                        ? new ProducerRecord<>(topic, null, null, k, payload, CloudEventsHeaders.kafka(key))
+                        : new ProducerRecord<>(topic, k, payload);
+                producer.send(record, (md, error) -> ack.done(error));
             }
 
             @Override public void close() { producer.close(Duration.ofSeconds(10)); }
@@ -96,6 +112,7 @@ final class KafkaNativeClient implements BenchClient {
                     ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
                     if (!consumer.assignment().isEmpty()) assigned.countDown();
                     if (records.isEmpty()) continue;
+                    if (envelope) for (ConsumerRecord<byte[], byte[]> r : records) headerChars += CloudEventsHeaders.read(r.headers());
                     if (pool == null) {
                         for (ConsumerRecord<byte[], byte[]> r : records) sink.received(keyOf(r), sendNanos(r));
                     } else {
