@@ -12,6 +12,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The CloudEvents AMQP protocol binding (binary content mode) on AMQP 0-9-1: every context attribute and
@@ -40,7 +41,7 @@ public final class CloudEventsAmqp {
         headers.put(PREFIX + "time", dev.omnibus.internal.Timestamps.format(m.time()));
         if (m.subject() != null) headers.put(PREFIX + "subject", m.subject());
         if (m.dataSchema() != null) headers.put(PREFIX + "dataschema", m.dataSchema());
-        m.extensions().forEach((k, v) -> headers.put(PREFIX + k, v));
+        for (Map.Entry<String, String> e : m.extensions().entrySet()) headers.put(headerName(e.getKey()), e.getValue());
         // content_type and message_id are AMQP short strings (at most 255 UTF-8 bytes): a longer content type
         // travels as the binding's cloudEvents:datacontenttype header instead, a longer id only in cloudEvents:id
         String contentType = m.dataContentType();
@@ -104,7 +105,7 @@ public final class CloudEventsAmqp {
 
     /** The ordering key from the {@code cloudEvents:partitionkey} header, or null; never throws. */
     public static String key(AMQP.BasicProperties p) {
-        Object v = attribute(p.getHeaders(), Message.KEY_EXTENSION);
+        Object v = attribute(p.getHeaders(), PREFIX + Message.KEY_EXTENSION, ALT_PREFIX + Message.KEY_EXTENSION);
         return v == null ? null : v.toString();
     }
 
@@ -115,10 +116,10 @@ public final class CloudEventsAmqp {
     public static Message decode(AMQP.BasicProperties p, byte[] body) {
         Map<String, Object> headers = p.getHeaders();
         if (headers == null) headers = Map.of();
-        Object spec = attribute(headers, "specversion");
-        String id = text(attribute(headers, "id"));
-        String source = text(attribute(headers, "source"));
-        String type = text(attribute(headers, "type"));
+        Object spec = attribute(headers, PREFIX + "specversion", ALT_PREFIX + "specversion");
+        String id = text(attribute(headers, PREFIX + "id", ALT_PREFIX + "id"));
+        String source = text(attribute(headers, PREFIX + "source", ALT_PREFIX + "source"));
+        String type = text(attribute(headers, PREFIX + "type", ALT_PREFIX + "type"));
         if (spec == null && StructuredCloudEvents.isStructured(p.getContentType())) {
             return StructuredCloudEvents.decode(body, key(p), headersAsText(p), "AMQP message "
                     + (p.getMessageId() == null ? "" : "'" + p.getMessageId() + "' ") + "(content-type " + p.getContentType() + ")");
@@ -134,16 +135,16 @@ public final class CloudEventsAmqp {
         try {
             Message.Builder b = dev.omnibus.spi.Payloads.adopt(Message.builder().id(id).source(source).type(type), body, p.getContentType());
             for (Map.Entry<String, Object> e : headers.entrySet()) {
-                String name = attributeName(e.getKey());
-                if (name == null || e.getValue() == null) continue;
-                String value = e.getValue().toString();
-                switch (name) {
+                Object raw = e.getValue();
+                String name = raw == null ? null : attributeName(e.getKey());
+                if (name == null) continue;
+                switch (name) { // the value is turned into a string only where it is used
                     case "specversion", "id", "source", "type" -> { }
-                    case "datacontenttype" -> { if (p.getContentType() == null) dev.omnibus.spi.Payloads.adopt(b, body, value); }
-                    case "subject" -> b.subject(value);
-                    case "dataschema" -> b.dataSchema(value);
-                    case "time" -> b.time(parseTime(value));
-                    default -> b.extension(name, value);
+                    case "datacontenttype" -> { if (p.getContentType() == null) dev.omnibus.spi.Payloads.adopt(b, body, raw.toString()); }
+                    case "subject" -> b.subject(raw.toString());
+                    case "dataschema" -> b.dataSchema(raw.toString());
+                    case "time" -> b.time(parseTime(raw.toString()));
+                    default -> b.extension(name, raw.toString());
                 }
             }
             Message m = b.build();
@@ -175,16 +176,34 @@ public final class CloudEventsAmqp {
         return new InvalidEnvelopeException(reason, body, headersAsText(p));
     }
 
-    private static Object attribute(Map<String, Object> headers, String name) {
+    private static Object attribute(Map<String, Object> headers, String header, String altHeader) {
         if (headers == null) return null;
-        Object v = headers.get(PREFIX + name);
-        return v != null ? v : headers.get(ALT_PREFIX + name);
+        Object v = headers.get(header);
+        return v != null ? v : headers.get(altHeader);
     }
 
+    /** Header name to attribute name ("" for a header that is not one), at most 1,024 names kept. */
+    private static final ConcurrentHashMap<String, String> ATTRIBUTE_NAMES = new ConcurrentHashMap<>();
+    /** Extension name to {@code cloudEvents:<name>}, at most 1,024 names kept. */
+    private static final ConcurrentHashMap<String, String> HEADER_NAMES = new ConcurrentHashMap<>();
+
     private static String attributeName(String header) {
-        if (header.startsWith(PREFIX)) return header.substring(PREFIX.length());
-        if (header.startsWith(ALT_PREFIX)) return header.substring(ALT_PREFIX.length());
-        return null;
+        String name = ATTRIBUTE_NAMES.get(header);
+        if (name == null) {
+            name = header.startsWith(PREFIX) ? header.substring(PREFIX.length())
+                    : header.startsWith(ALT_PREFIX) ? header.substring(ALT_PREFIX.length()) : "";
+            if (ATTRIBUTE_NAMES.size() < 1024) ATTRIBUTE_NAMES.putIfAbsent(header, name);
+        }
+        return name.isEmpty() ? null : name;
+    }
+
+    private static String headerName(String extension) {
+        String header = HEADER_NAMES.get(extension);
+        if (header == null) {
+            header = PREFIX + extension;
+            if (HEADER_NAMES.size() < 1024) HEADER_NAMES.putIfAbsent(extension, header);
+        }
+        return header;
     }
 
     private static String text(Object v) {
