@@ -176,8 +176,12 @@ final class KafkaReceiver implements TransportSubscription, ConsumerRebalanceLis
 
     private void run() {
         try {
-            if (grouped) consumer.subscribe(redeliveryTopic == null ? List.of(topic) : List.of(topic, redeliveryTopic), this);
-            else assignAll();
+            if (grouped) {
+                if (options.startFrom() != StartFrom.EARLIEST) latestStart = endOffsets();
+                consumer.subscribe(redeliveryTopic == null ? List.of(topic) : List.of(topic, redeliveryTopic), this);
+            } else {
+                assignAll();
+            }
             while (!closing) {
                 try {
                     loopOnce();
@@ -213,7 +217,21 @@ final class KafkaReceiver implements TransportSubscription, ConsumerRebalanceLis
         }
     }
 
-    private void assignAll() {
+    /**
+     * LATEST groups: the end offsets of the topic when the subscription started. A partition the group has no
+     * committed offset for starts there, not at its end when it is assigned: the first assignment of a new topic
+     * can come empty (the consumer's metadata does not list the topic yet), the subscription is then established,
+     * and records published in between would be skipped.
+     */
+    private Map<TopicPartition, Long> latestStart = Map.of();
+
+    private Map<TopicPartition, Long> endOffsets() {
+        List<TopicPartition> tps = new ArrayList<>();
+        for (PartitionInfo p : partitionInfos()) tps.add(new TopicPartition(topic, p.partition()));
+        return consumer.endOffsets(tps, settings.subscribeTimeout());
+    }
+
+    private List<PartitionInfo> partitionInfos() {
         // right after creation the broker may not list the partitions yet: ask again until it does
         long deadline = System.nanoTime() + settings.subscribeTimeout().toNanos();
         List<PartitionInfo> infos = consumer.partitionsFor(topic, settings.subscribeTimeout());
@@ -230,8 +248,12 @@ final class KafkaReceiver implements TransportSubscription, ConsumerRebalanceLis
             throw new BrokerUnavailableException("Kafka did not list the partitions of '" + topic + "' within subscribeTimeout="
                     + settings.subscribeTimeout(), null);
         }
+        return infos;
+    }
+
+    private void assignAll() {
         List<TopicPartition> tps = new ArrayList<>();
-        for (PartitionInfo p : infos) tps.add(new TopicPartition(topic, p.partition()));
+        for (PartitionInfo p : partitionInfos()) tps.add(new TopicPartition(topic, p.partition()));
         consumer.assign(tps);
         if (options.startFrom() == StartFrom.EARLIEST) consumer.seekToBeginning(tps); else consumer.seekToEnd(tps);
         for (TopicPartition tp : tps) {
@@ -467,6 +489,8 @@ final class KafkaReceiver implements TransportSubscription, ConsumerRebalanceLis
             List<TopicPartition> fresh = added.stream().filter(tp -> tp.topic().equals(redeliveryTopic) && committed.get(tp) == null).toList();
             if (!fresh.isEmpty()) consumer.seekToBeginning(fresh);
             for (TopicPartition tp : added) {
+                Long start = committed.get(tp) == null ? latestStart.get(tp) : null;
+                if (start != null) consumer.seek(tp, start);
                 long position = consumer.position(tp, settings.subscribeTimeout());
                 OffsetAndMetadata c = committed.get(tp);
                 // no committed offset yet: commit the resolved start so a LATEST group keeps its place
