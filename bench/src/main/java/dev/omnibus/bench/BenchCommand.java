@@ -55,14 +55,19 @@ public final class BenchCommand implements Callable<Integer> {
     boolean overhead;
 
     @Option(names = "--envelope", description = "the native legs write and read the CloudEvents binary-mode headers by hand "
-            + "(kafka): what the abstraction costs once both sides carry the same envelope")
+            + "(kafka, pulsar, rabbitmq): what the abstraction costs once both sides carry the same envelope")
     boolean envelope;
+
+    @Option(names = "--traced-native", description = "pairs of the native client plain and traced by OpenTelemetry's own "
+            + "instrumentation of it (kafka: opentelemetry-kafka-clients-2.6) on the SDK set-up of the instrumented legs: what "
+            + "tracing costs without Omnibus, the reference for --overhead (with --sample-ratio)")
+    boolean tracedNative;
 
     @Option(names = "--perf-tool", description = "instead of native/Omnibus pairs, run the broker's own load tool (kafka-tools "
             + "ProducerPerformance + ConsumerPerformance, pulsar-perf, RabbitMQ PerfTest) with the workload's shape, to check the native leg")
     boolean perfTool;
 
-    @Option(names = "--sample-ratio", defaultValue = "1", description = "with --instrumented or --overhead: the fraction of "
+    @Option(names = "--sample-ratio", defaultValue = "1", description = "with --instrumented, --overhead or --traced-native: the fraction of "
             + "traces sampled (parent-based trace-id ratio, as OTEL_TRACES_SAMPLER=parentbased_traceidratio); default 1 = every span")
     double sampleRatio;
 
@@ -110,6 +115,15 @@ public final class BenchCommand implements Callable<Integer> {
             System.err.println("bench: --envelope changes the native legs; it does not combine with --overhead, --instrumented or --perf-tool");
             return 2;
         }
+        if (tracedNative && (overhead || perfTool || instrumented || envelope)) {
+            System.err.println("bench: --traced-native compares two native legs; it does not combine with --overhead, --instrumented, --envelope or --perf-tool");
+            return 2;
+        }
+        if (tracedNative && !dev.omnibus.bench.internal.BrokerTarget.TRACED_NATIVE.contains(broker)) {
+            System.err.println("bench: --traced-native is implemented for " + dev.omnibus.bench.internal.BrokerTarget.TRACED_NATIVE
+                    + " in this build, not for " + broker);
+            return 2;
+        }
         if (envelope && !dev.omnibus.bench.internal.BrokerTarget.ENVELOPE.contains(broker)) {
             System.err.println("bench: --envelope is implemented for " + dev.omnibus.bench.internal.BrokerTarget.ENVELOPE
                     + " in this build, not for " + broker);
@@ -120,7 +134,7 @@ public final class BenchCommand implements Callable<Integer> {
             return 2;
         }
         Path dir = out != null ? out : Path.of("bench", "results",
-                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + broker + "-" + w.name() + (perfTool ? "-perf-tool" : overhead ? "-overhead" : instrumented ? "-instrumented" : envelope ? "-envelope" : ""));
+                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + broker + "-" + w.name() + (perfTool ? "-perf-tool" : overhead ? "-overhead" : instrumented ? "-instrumented" : envelope ? "-envelope" : tracedNative ? "-traced-native" : ""));
         if (perfTool) System.out.printf("bench: the broker's own load tool with the shape of %s on %s; results in %s%n", w.name(), broker, dir);
         else System.out.printf("bench: %s on %s, %d measured pairs after a warm-up pair; results in %s%n", w.name(), broker, pairs, dir);
         BrokerTarget target;
@@ -147,7 +161,8 @@ public final class BenchCommand implements Callable<Integer> {
                 System.out.println("Wrote " + dir.resolve("perf-tool.md") + " and the tools' output beside it");
                 return 0;
             }
-            Contrast contrast = overhead ? Contrast.OBSERVATION_OVERHEAD
+            Contrast contrast = tracedNative ? Contrast.NATIVE_VS_NATIVE_TRACED
+                    : overhead ? Contrast.OBSERVATION_OVERHEAD
                     : instrumented ? Contrast.NATIVE_VS_INSTRUMENTED
                     : envelope ? Contrast.NATIVE_ENVELOPE_VS_OMNIBUS : Contrast.NATIVE_VS_OMNIBUS;
             RunResult result = new BenchRun(target, w, pairs, System.out, contrast).sampleRatio(sampleRatio).observers(observers).run();

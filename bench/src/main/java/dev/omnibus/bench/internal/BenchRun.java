@@ -100,6 +100,7 @@ public final class BenchRun {
         return switch (kind) {
             case "native" -> target.nativeClient();
             case Contrast.NATIVE_ENVELOPE -> target.nativeEnvelopeClient();
+            case Contrast.NATIVE_TRACED -> target.nativeTracedClient(sampleRatio);
             case "omnibus" -> target.omnibusClient(workload, false);
             case "instrumented" -> target.omnibusClient(workload, sampleRatio, observers);
             default -> throw new IllegalArgumentException("unknown leg kind " + kind);

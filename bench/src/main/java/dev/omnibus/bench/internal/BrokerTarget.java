@@ -84,12 +84,26 @@ public final class BrokerTarget implements AutoCloseable {
     }
 
     /** Brokers whose native client can carry the CloudEvents envelope ({@code --envelope}). */
-    public static final List<String> ENVELOPE = List.of("kafka");
+    public static final List<String> ENVELOPE = List.of("kafka", "pulsar", "rabbitmq");
 
     /** A fresh native client for one leg that writes and reads the CloudEvents envelope itself. */
     public BenchClient nativeEnvelopeClient() {
         if (broker.equals("kafka")) return new KafkaNativeClient(URI.create(url).getAuthority(), true);
+        if (broker.equals("pulsar")) return new PulsarNativeClient(url, true);
+        if (broker.equals("rabbitmq")) return new RabbitMqNativeClient(url, true);
         throw new IllegalStateException("no native client with the CloudEvents envelope for " + broker + "; available: " + ENVELOPE);
+    }
+
+    /** Brokers whose native client can run traced by OpenTelemetry's own instrumentation library ({@code --traced-native}). */
+    public static final List<String> TRACED_NATIVE = List.of("kafka");
+
+    /**
+     * A fresh native client for one leg wrapped by OpenTelemetry's instrumentation of that client, recording to an SDK
+     * set up as for the instrumented Omnibus legs ({@code sampleRatio} of new traces sampled).
+     */
+    public BenchClient nativeTracedClient(double sampleRatio) {
+        if (broker.equals("kafka")) return new KafkaNativeClient(URI.create(url).getAuthority(), false, sampleRatio);
+        throw new IllegalStateException("no traced native client for " + broker + "; available: " + TRACED_NATIVE);
     }
 
     /** A fresh Omnibus client for one leg, with the settings that match the native side. */

@@ -1,19 +1,29 @@
 package dev.omnibus.bench.internal;
 
+import com.rabbitmq.client.AMQP;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The CloudEvents envelope as a user of a native client writes it by hand (binary content mode of the Kafka
- * protocol binding): {@code ce_specversion}, {@code ce_id} (a random UUID), {@code ce_source}, {@code ce_type},
- * {@code ce_time}, {@code content-type} and, with a key, {@code ce_partitionkey}; the same attributes the Omnibus
- * leg's messages carry. Reading turns every header into a string, as any use of the attributes needs.
+ * The CloudEvents envelope as a user of a native client writes it by hand, in binary content mode: the same
+ * attributes the Omnibus leg's messages carry, laid out as each Omnibus driver lays them out.
+ * <ul>
+ *   <li>Kafka (protocol binding): headers {@code ce_specversion}, {@code ce_id} (a random UUID), {@code ce_source},
+ *       {@code ce_type}, {@code ce_time}, {@code content-type} and, with a key, {@code ce_partitionkey};</li>
+ *   <li>Pulsar: the same names as message properties (the key is the Pulsar message key);</li>
+ *   <li>AMQP (protocol binding): headers {@code cloudEvents:specversion}, {@code id}, {@code source}, {@code type},
+ *       {@code time}, {@code partitionkey}, and the properties content-type, message-id, timestamp, persistent.</li>
+ * </ul>
+ * Reading turns every attribute into a string, as any use of the attributes needs.
  */
 final class CloudEventsHeaders {
     private static final byte[] SPEC = bytes("1.0");
@@ -25,16 +35,67 @@ final class CloudEventsHeaders {
 
     /** The headers of one record with {@code key} (may be null). */
     static Headers kafka(String key) {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
         RecordHeaders h = new RecordHeaders();
         h.add("ce_specversion", SPEC);
-        h.add("ce_id", bytes(new UUID(r.nextLong(), r.nextLong()).toString()));
+        h.add("ce_id", bytes(randomId()));
         h.add("ce_source", SOURCE);
         h.add("ce_type", TYPE);
         h.add("ce_time", bytes(Instant.now().toString()));
         h.add("content-type", CONTENT_TYPE);
         if (key != null) h.add("ce_partitionkey", bytes(key));
         return h;
+    }
+
+    /** The properties of one Pulsar message (the key travels as the message key, as with Omnibus). */
+    static Map<String, String> pulsar() {
+        Map<String, String> p = new HashMap<>(8);
+        p.put("ce_specversion", "1.0");
+        p.put("ce_id", randomId());
+        p.put("ce_source", "/bench");
+        p.put("ce_type", OmnibusClient.TYPE);
+        p.put("ce_time", Instant.now().toString());
+        p.put("content-type", "application/octet-stream");
+        return p;
+    }
+
+    /** Reads every Pulsar property; returns how many characters they held. */
+    static int read(Map<String, String> properties) {
+        int chars = 0;
+        for (Map.Entry<String, String> e : properties.entrySet()) chars += e.getKey().length() + e.getValue().length();
+        return chars;
+    }
+
+    /** The properties of one persistent AMQP message with {@code key} (may be null). */
+    static AMQP.BasicProperties amqp(String key) {
+        String id = randomId();
+        Instant now = Instant.now();
+        Map<String, Object> h = new HashMap<>(8);
+        h.put("cloudEvents:specversion", "1.0");
+        h.put("cloudEvents:id", id);
+        h.put("cloudEvents:source", "/bench");
+        h.put("cloudEvents:type", OmnibusClient.TYPE);
+        h.put("cloudEvents:time", now.toString());
+        if (key != null) h.put("cloudEvents:partitionkey", key);
+        return new AMQP.BasicProperties.Builder().contentType("application/octet-stream").messageId(id)
+                .timestamp(Date.from(now)).deliveryMode(2).headers(h).build();
+    }
+
+    /** Reads every AMQP header and the content type and message id as strings; returns how many characters they held. */
+    static int read(AMQP.BasicProperties p) {
+        int chars = 0;
+        if (p.getHeaders() != null) {
+            for (Map.Entry<String, Object> e : p.getHeaders().entrySet()) {
+                chars += e.getKey().length() + (e.getValue() == null ? 0 : e.getValue().toString().length());
+            }
+        }
+        if (p.getContentType() != null) chars += p.getContentType().length();
+        if (p.getMessageId() != null) chars += p.getMessageId().length();
+        return chars;
+    }
+
+    private static String randomId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return new UUID(r.nextLong(), r.nextLong()).toString();
     }
 
     /** Reads every header as a string; returns how many characters they held (so the work is not optimised away). */

@@ -28,6 +28,17 @@ public record Contrast(String baselineKind, String candidateKind, String baselin
     public static final Contrast NATIVE_ENVELOPE_VS_OMNIBUS =
             new Contrast(NATIVE_ENVELOPE, "omnibus", "native with CloudEvents headers", "Omnibus", 0.95, 1.10, 0.5);
 
+    /** The leg kind of a native client traced by OpenTelemetry's own instrumentation of that client ({@code --traced-native}). */
+    public static final String NATIVE_TRACED = "native-traced";
+
+    /**
+     * The native client against the same client wrapped by OpenTelemetry's own instrumentation library, on the SDK
+     * set-up of the instrumented Omnibus legs ({@code --traced-native}): what tracing costs a plain client, the
+     * reference for {@link #OBSERVATION_OVERHEAD} (same targets).
+     */
+    public static final Contrast NATIVE_VS_NATIVE_TRACED =
+            new Contrast("native", NATIVE_TRACED, "native", "native traced by OpenTelemetry's instrumentation", 0.97, 1.05, 0.0);
+
     /** Native client against instrumented Omnibus ({@code --instrumented}). */
     public static final Contrast NATIVE_VS_INSTRUMENTED =
             new Contrast("native", "instrumented", "native", "instrumented Omnibus", 0.95, 1.10, 0.5);

@@ -69,6 +69,9 @@ final class Instrumentation implements AutoCloseable {
 
     List<MessagingObserver> observers() { return observers; }
 
+    /** The SDK the tracing side records to, for a native client traced by OpenTelemetry's own instrumentation. */
+    OpenTelemetrySdk openTelemetry() { return sdk; }
+
     /** How spans are sampled, for reports. */
     String sampling() {
         return sampleRatio >= 1 ? "every span sampled" : "parent-based trace-id ratio " + sampleRatio;

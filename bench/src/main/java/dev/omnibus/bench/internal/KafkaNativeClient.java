@@ -2,12 +2,15 @@ package dev.omnibus.bench.internal;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import io.opentelemetry.instrumentation.kafkaclients.v2_6.KafkaTelemetry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.WakeupException;
@@ -33,26 +36,37 @@ import java.util.concurrent.TimeUnit;
  * {@code commitAsync()}. Plain: raw key and payload, no headers. With {@code envelope}: each record carries
  * the CloudEvents binary-mode headers written by hand ({@link CloudEventsHeaders}), and the consumer reads every
  * header back into a string, as a competent user of the Kafka client who wants the envelope would: the cost of
- * the envelope itself, without Omnibus.
+ * the envelope itself, without Omnibus. Traced ({@code sampleRatio} in [0, 1]): producer and consumer wrapped by
+ * OpenTelemetry's own instrumentation library ({@code opentelemetry-kafka-clients-2.6}: a send span per record with
+ * {@code traceparent} in its headers, a receive span per poll, a process span per record while the loop handles it),
+ * recording to the SDK set-up of the instrumented Omnibus legs ({@link Instrumentation}).
  */
 final class KafkaNativeClient implements BenchClient {
     private final String bootstrap;
     private final boolean envelope;
+    private final Instrumentation tracing;   // null: not traced
+    private final KafkaTelemetry telemetry;
     private final List<AutoCloseable> resources = new ArrayList<>();
     /** Characters of the headers read (envelope only): keeps the reading from being optimised away. */
     long headerChars;
 
     KafkaNativeClient(String bootstrap) { this(bootstrap, false); }
 
-    KafkaNativeClient(String bootstrap, boolean envelope) {
+    KafkaNativeClient(String bootstrap, boolean envelope) { this(bootstrap, envelope, -1); }
+
+    /** {@code sampleRatio} in [0, 1]: traced by OpenTelemetry's kafka-clients instrumentation; negative: not traced. */
+    KafkaNativeClient(String bootstrap, boolean envelope, double sampleRatio) {
         this.bootstrap = bootstrap;
         this.envelope = envelope;
+        this.tracing = sampleRatio >= 0 ? new Instrumentation(sampleRatio, java.util.Set.of()) : null;
+        this.telemetry = tracing == null ? null : KafkaTelemetry.create(tracing.openTelemetry());
     }
 
-    @Override public String kind() { return envelope ? Contrast.NATIVE_ENVELOPE : "native"; }
+    @Override public String kind() { return tracing != null ? Contrast.NATIVE_TRACED : envelope ? Contrast.NATIVE_ENVELOPE : "native"; }
 
     @Override public String description() {
-        return "kafka-clients KafkaProducer / KafkaConsumer poll loop" + (envelope ? ", CloudEvents binary-mode headers by hand" : "");
+        return "kafka-clients KafkaProducer / KafkaConsumer poll loop" + (envelope ? ", CloudEvents binary-mode headers by hand" : "")
+                + (tracing == null ? "" : ", traced by opentelemetry-kafka-clients-2.6 (SDK, " + tracing.sampling() + ", batch processor)");
     }
 
     @Override
@@ -72,7 +86,7 @@ final class KafkaNativeClient implements BenchClient {
         c.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024 + 64 * 1024); // as the driver: maxMessageBytes + headroom
         c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(c);
+        Producer<byte[], byte[]> producer = telemetry == null ? new KafkaProducer<>(c) : telemetry.wrap(new KafkaProducer<>(c));
         synchronized (this) { resources.add(producer); }
         return new Publisher() {
             @Override
@@ -102,7 +116,7 @@ final class KafkaNativeClient implements BenchClient {
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c);
+        Consumer<byte[], byte[]> consumer = telemetry == null ? new KafkaConsumer<>(c) : telemetry.wrap(new KafkaConsumer<>(c));
         KeyedWorkers pool = concurrency > 1 ? new KeyedWorkers(concurrency, "bench-kafka-worker") : null;
         CountDownLatch assigned = new CountDownLatch(1);
         Thread loop = new Thread(() -> {
@@ -166,5 +180,6 @@ final class KafkaNativeClient implements BenchClient {
             }
         }
         resources.clear();
+        if (tracing != null) tracing.close();
     }
 }

@@ -20,20 +20,30 @@ import java.util.concurrent.TimeUnit;
  * send timeout, 256 MiB client memory limit; a durable {@code Key_Shared} subscription with
  * {@code receiverQueueSize = min(maxInFlight, 1000)}, batch-index acknowledgement and a 10 ms ack
  * group time, consumed with a {@code MessageListener} and {@code acknowledgeAsync}. Topics are
- * non-partitioned {@code persistent://public/default/<topic>} as the driver uses them. No CloudEvents
- * properties.
+ * non-partitioned {@code persistent://public/default/<topic>} as the driver uses them. Plain: no CloudEvents
+ * properties. With {@code envelope}: each message carries the CloudEvents properties written by hand
+ * ({@link CloudEventsHeaders#pulsar()}) and the listener reads them all (leg kind {@code native-ce}).
  */
 final class PulsarNativeClient implements BenchClient {
     private final String serviceUrl;
+    private final boolean envelope;
+    /** Characters of the properties read (envelope only): keeps the reading from being optimised away. */
+    volatile long propertyChars;
     private final List<PulsarClient> clients = new ArrayList<>();
     private final List<KeyedWorkers> workers = new ArrayList<>();
 
-    PulsarNativeClient(String serviceUrl) { this.serviceUrl = serviceUrl; }
+    PulsarNativeClient(String serviceUrl) { this(serviceUrl, false); }
 
-    @Override public String kind() { return "native"; }
+    PulsarNativeClient(String serviceUrl, boolean envelope) {
+        this.serviceUrl = serviceUrl;
+        this.envelope = envelope;
+    }
+
+    @Override public String kind() { return envelope ? Contrast.NATIVE_ENVELOPE : "native"; }
 
     @Override public String description() {
-        return "pulsar-client Producer (batching, KEY_BASED) / Key_Shared Consumer with MessageListener + acknowledgeAsync";
+        return "pulsar-client Producer (batching, KEY_BASED) / Key_Shared Consumer with MessageListener + acknowledgeAsync"
+                + (envelope ? ", CloudEvents properties by hand" : "");
     }
 
     private synchronized PulsarClient connect() throws Exception {
@@ -59,6 +69,7 @@ final class PulsarNativeClient implements BenchClient {
             @Override
             public void send(String key, byte[] payload, Ack ack) {
                 var b = producer.newMessage().value(payload);
+                if (envelope) b.properties(CloudEventsHeaders.pulsar());
                 if (key != null) b.key(key);
                 b.sendAsync().whenComplete((id, error) -> ack.done(error));
             }
@@ -81,6 +92,7 @@ final class PulsarNativeClient implements BenchClient {
                 .enableBatchIndexAcknowledgment(true)
                 .acknowledgmentGroupTime(10, TimeUnit.MILLISECONDS)
                 .messageListener((c, msg) -> {
+                    if (envelope) propertyChars += CloudEventsHeaders.read(msg.getProperties());
                     Runnable handle = () -> {
                         sink.received(msg.getKey(), ByteBuffer.wrap(msg.getValue()).getLong(0));
                         c.acknowledgeAsync(msg);

@@ -24,19 +24,30 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * topic, one durable quorum queue per group with single active consumer bound with {@code #},
  * persistent messages on a confirm-mode channel per producer with asynchronous confirms (the textbook
  * sorted map of outstanding sequence numbers), one manual-ack consumer with
- * {@code basicQos(maxInFlight)}. The routing key carries the message key; no CloudEvents headers.
+ * {@code basicQos(maxInFlight)}. The routing key carries the message key. Plain: no CloudEvents headers. With
+ * {@code envelope}: each message carries the CloudEvents AMQP headers and properties written by hand
+ * ({@link CloudEventsHeaders#amqp(String)}) and the consumer reads them all (leg kind {@code native-ce}).
  */
 final class RabbitMqNativeClient implements BenchClient {
     private final String url;
+    private final boolean envelope;
+    /** Characters of the headers read (envelope only): keeps the reading from being optimised away. */
+    volatile long headerChars;
     private final List<Connection> connections = new ArrayList<>();
     private final List<KeyedWorkers> workers = new ArrayList<>();
 
-    RabbitMqNativeClient(String url) { this.url = url; }
+    RabbitMqNativeClient(String url) { this(url, false); }
 
-    @Override public String kind() { return "native"; }
+    RabbitMqNativeClient(String url, boolean envelope) {
+        this.url = url;
+        this.envelope = envelope;
+    }
+
+    @Override public String kind() { return envelope ? Contrast.NATIVE_ENVELOPE : "native"; }
 
     @Override public String description() {
-        return "amqp-client: confirm-mode channel + async ConfirmListener, quorum queue, basicConsume manual ack, basicQos";
+        return "amqp-client: confirm-mode channel + async ConfirmListener, quorum queue, basicConsume manual ack, basicQos"
+                + (envelope ? ", CloudEvents headers by hand" : "");
     }
 
     private synchronized Connection connect() throws Exception {
@@ -87,7 +98,7 @@ final class RabbitMqNativeClient implements BenchClient {
                 try {
                     synchronized (ch) {
                         outstanding.put(ch.getNextPublishSeqNo(), ack);
-                        ch.basicPublish(topic, key == null ? "" : key, persistent, payload);
+                        ch.basicPublish(topic, key == null ? "" : key, envelope ? CloudEventsHeaders.amqp(key) : persistent, payload);
                     }
                 } catch (IOException e) {
                     ack.done(e);
@@ -120,6 +131,7 @@ final class RabbitMqNativeClient implements BenchClient {
             public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
                 long deliveryTag = envelope.getDeliveryTag();
                 String key = envelope.getRoutingKey();
+                if (RabbitMqNativeClient.this.envelope) headerChars += CloudEventsHeaders.read(properties);
                 Runnable handle = () -> {
                     sink.received(key, ByteBuffer.wrap(body).getLong(0));
                     try {
