@@ -41,7 +41,7 @@ final class ObservedSender {
 
     static void enter(Delivery delivery) { CURRENT.set(delivery); }
 
-    static void exit() { CURRENT.remove(); }
+    static void exit() { CURRENT.set(null); } // not remove(): a worker's next attempt reuses the thread-local entry
 
     /** The delivery handled on this thread, or {@code null}. */
     static Delivery current() { return CURRENT.get(); }

@@ -1,7 +1,6 @@
 package dev.omnibus.micrometer.internal;
 
 import dev.omnibus.Delivery;
-import dev.omnibus.Message;
 import dev.omnibus.PublishReceipt;
 import dev.omnibus.observation.MessagingObserver;
 import dev.omnibus.observation.ObservedClient;
@@ -114,8 +113,9 @@ public final class MetricsObserver implements MessagingObserver {
         ConsumerMeters m = consumer(process.client(), d.topic(), d.group());
         long start = System.nanoTime();
         if (d.attempt() == 1) {
-            Message message = d.message();
-            long latency = Duration.between(message.time(), Instant.now()).toNanos();
+            Instant sent = d.message().time();
+            Instant now = Instant.now();
+            long latency = (now.getEpochSecond() - sent.getEpochSecond()) * 1_000_000_000L + (now.getNano() - sent.getNano());
             if (latency >= 0) m.endToEnd.record(latency, TimeUnit.NANOSECONDS);
         }
         return new ProcessObservation() {

@@ -25,7 +25,6 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -149,8 +148,7 @@ public final class TracingObserver implements MessagingObserver {
             span.setAttribute(MessagingAttributes.PUBLISH_KIND, KINDS[kind.ordinal()]);
             message(span, publish.message());
         }
-        Map<String, String> extensions = new HashMap<>(4);
-        W3C.inject(Context.root().with(span), extensions, ExtensionCarrier.INSTANCE);
+        Map<String, String> extensions = TraceContextExtensions.of(span);
         return new PublishObservation() {
             @Override public Map<String, String> extensions() { return extensions; }
 
