@@ -89,12 +89,14 @@ public abstract class BrokerKit {
     /**
      * The started fixture shared by every test of the concrete class, and by every kit class in the
      * JVM whose fixture has the same {@link BrokerFixture#name()} (so a driver's conformance and fault
-     * tests use one broker process).
+     * tests use one broker process). A class whose fixture wraps the same broker object as the one
+     * already started (a {@link ForwardingBrokerFixture} adding options, say) keeps its own wrapper, so
+     * its options reach its clients; otherwise the started fixture is used as is.
      */
     protected final BrokerFixture fixture() {
         return FIXTURES.computeIfAbsent(getClass(), c -> {
             BrokerFixture candidate = createFixture();
-            return SHARED.computeIfAbsent(candidate.name(), n -> {
+            BrokerFixture started = SHARED.computeIfAbsent(candidate.name(), n -> {
                 try {
                     candidate.start();
                 } catch (Exception e) {
@@ -104,7 +106,13 @@ public abstract class BrokerKit {
                 Runtime.getRuntime().addShutdownHook(new Thread(candidate::close, "omnibus-fixture-close"));
                 return candidate;
             });
+            return innermost(started) == innermost(candidate) ? candidate : started;
         });
+    }
+
+    private static BrokerFixture innermost(BrokerFixture f) {
+        while (f instanceof ForwardingBrokerFixture forwarding) f = forwarding.delegate();
+        return f;
     }
 
     /** A new connection to the broker under test (closed after the test). */
