@@ -19,10 +19,11 @@ import java.util.List;
  * queues (quorum by default) sharding keys by hash, so one key is consumed in order; a group-less
  * subscription is an exclusive auto-delete queue. Publishing is persistent with asynchronous publisher
  * confirms; the wire format is the CloudEvents AMQP binding ({@code cloudEvents:} headers). Scheduled delivery
- * and delayed redelivery ({@code Ordering.NONE}) go through broker-side delay levels of TTL queues and
- * dead-letter exchanges ({@code omnibus-delay:*}; not with {@code queueType=stream}). Options:
- * {@code queueType} (quorum, classic, stream), {@code shards}, {@code deliveryLimit}, {@code connectTimeout},
- * {@code recoveryInterval}, {@code maxMessageBytes}, {@code publisherChannels}, and the native
+ * and delayed redelivery ({@code Ordering.NONE}; not with {@code queueType=stream}) go through delay levels of
+ * classic queues ({@code omnibus-delay:*}) whose messages a relay in every process moves on when due, acking
+ * each only after its next hop was confirmed. Options: {@code queueType} (quorum, classic, stream),
+ * {@code shards}, {@code deliveryLimit}, {@code connectTimeout}, {@code recoveryInterval},
+ * {@code maxMessageBytes}, {@code publisherChannels}, {@code delayHoldWindow}, and the native
  * {@code rabbitmq.*} ConnectionFactory settings listed in docs/drivers/rabbitmq.md.
  */
 public class RabbitMqDriver implements MessagingDriver {
@@ -33,7 +34,7 @@ public class RabbitMqDriver implements MessagingDriver {
             CapabilityOffer.byDefault(Capability.REQUEST_REPLY),
             CapabilityOffer.byDefault(Capability.ADMIN),
             CapabilityOffer.byDefault(Capability.LAG, "queueType", "quorum"),
-            CapabilityOffer.byDefault(Capability.SCHEDULED_DELIVERY, "queueType", "quorum"),
+            CapabilityOffer.byDefault(Capability.SCHEDULED_DELIVERY),
             CapabilityOffer.byDefault(Capability.DELAYED_REDELIVERY, "queueType", "quorum"),
             CapabilityOffer.with(Capability.REPLAY, "queueType", "stream"));
 

@@ -41,14 +41,4 @@ class RabbitMqFaultTest extends MessagingFaultKit {
      */
     @Override
     protected void awaitAcknowledgedAtBroker(String topic, String group) { }
-
-    /**
-     * The delay levels move a message between classic queues by dead-lettering, which RabbitMQ 3.10 does at
-     * most once and persists lazily: a SIGKILL can lose what was moved in the last moments (evaluate --faults of
-     * 2026-12-02 lost 4 of 40; earlier runs lost none). docs/drivers/rabbitmq.md, "Delays"; issue 16 is open on it.
-     */
-    @Override
-    protected String delayedMessagesLostOnBrokerKill() {
-        return "RabbitMQ 3.10 dead-letters between delay levels at most once, so a broker SIGKILL can lose delayed messages";
-    }
 }

@@ -32,6 +32,7 @@ class RabbitMqOptionsTest {
             "queueType|lazy", "shards|0", "shards|65", "shards|four", "deliveryLimit|-1", "deliveryLimit|1000001",
             "connectTimeout|soon", "recoveryInterval|2x", "confirmTimeout|0s", "confirmTimeout|never",
             "maxMessageBytes|0", "maxMessageBytes|536870913", "publisherChannels|0", "publisherChannels|65",
+            "delayHoldWindow|500ms", "delayHoldWindow|30m", "delayHoldWindow|later", "rabbitmq.delayHoldWindow|0s",
             "closeTimeout|1 week", "requestTimeout|-1",
             "rabbitmq.queueType|lazy", "rabbitmq.shards|0", "rabbitmq.confirmTimeout|0s", "rabbitmq.maxMessageBytes|big",
             "rabbitmq.requestedHeartbeat|-1", "rabbitmq.requestedChannelMax|many", "rabbitmq.requestedFrameMax|1.5",

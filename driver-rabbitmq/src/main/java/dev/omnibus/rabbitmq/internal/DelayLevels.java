@@ -10,28 +10,30 @@ import java.util.HexFormat;
 import java.util.Map;
 
 /**
- * The broker-side delay infrastructure (docs/drivers/rabbitmq.md, "Delays"): RabbitMQ 3.10 has no delayed
- * delivery, so a delay is a walk through {@link #LEVELS} levels of TTL queues with dead-letter exchanges,
- * needing no consumer process.
+ * The delay infrastructure (docs/drivers/rabbitmq.md, "Delays"): RabbitMQ 3.10 has no delayed delivery, so a
+ * delay is a walk through {@link #LEVELS} levels of queues, each message held in a level until its time there
+ * is up and then moved on by a {@link DelayRelay}, which acknowledges it only once the next hop confirmed it.
  * <ul>
  *   <li>A delay is a whole number of {@link #UNIT}s (rounded up, so never early), written as {@link #LEVELS}
  *       binary digits, most significant first, at the start of the routing key:
- *       {@code d31.d30.….d0.<destination>}.</li>
+ *       {@code d31.d30.….d0.<destination>}; the absolute due time travels in the {@link #DUE_HEADER}
+ *       header.</li>
  *   <li>Level {@code k} is a durable topic exchange and a durable classic queue, both named
- *       {@code omnibus-delay:kk}; the queue has {@code x-message-ttl = 2^k units} and dead-letters (keeping the
- *       routing key) to the exchange of level {@code k-1}, level 0 to the delivery exchange
- *       {@link #DELIVER}. Exchange {@code k} routes a key whose digit {@code k} is 1 to its queue (the message
- *       waits {@code 2^k} units) and one whose digit is 0 straight on to exchange {@code k-1} (an
- *       exchange-to-exchange binding). The time spent is the sum of the set digits' TTLs: the delay.</li>
- *   <li>Every message of a level's queue has the same TTL and they expire in arrival order, so per-queue TTL
- *       (unlike per-message TTL, which only expires at the head) is exact.</li>
+ *       {@code omnibus-delay:relay:kk}. Exchange {@code k} routes a key whose digit {@code k} is 1 to its queue
+ *       (the message waits there until {@link #leaveAtMillis}, its due time less the lower digits' units)
+ *       and one whose digit is 0 straight on to exchange {@code k-1} (an exchange-to-exchange binding); level
+ *       0 leads to the delivery exchange {@link #DELIVER}. The relay republishes a message leaving level
+ *       {@code k} to exchange {@code k-1} with its routing key unchanged.</li>
+ *   <li>Every message of a level waits there for the same {@code 2^k} units, so messages leave a level in
+ *       arrival order and the relay only ever waits for the head of each queue.</li>
  *   <li>Destinations in {@link #DELIVER}, after the digits: {@code s.<bucket>.<hash(topic)>} (scheduled
  *       delivery: bound to the topic's exchange, whose group queues bind {@code <digits>.*.<bucket>.*} next
  *       to their bucket) and {@code q.<bucket>.<hash(queue)>} (delayed redelivery: bound to that one queue).
  *       Names are hashed so that any topic or queue name fits the 255-byte routing key.</li>
  * </ul>
  * The level count and unit are part of the wire contract (bindings match fixed word positions): changing
- * them needs new names.
+ * them needs new names. (Versions before the relay used TTL queues named {@code omnibus-delay:kk} that
+ * dead-lettered on their own, at most once; what is left in them still drains into {@link #DELIVER}.)
  */
 public final class DelayLevels {
     /** Number of levels (binary digits of a delay). */
@@ -46,6 +48,10 @@ public final class DelayLevels {
     public static final String PREFIX = "omnibus-delay:";
     /** The exchange every delayed message reaches when due; it routes to the destination. */
     public static final String DELIVER = PREFIX + "deliver";
+    /** Prefix of the levels' exchanges and queues. */
+    static final String LEVEL_PREFIX = PREFIX + "relay:";
+    /** Header carrying a delayed message's due time, in epoch milliseconds (a long). */
+    public static final String DUE_HEADER = "omnibus-delay-due";
     /** Destination kind of a scheduled publish (to a topic). */
     static final String SCHEDULED = "s";
     /** Destination kind of a delayed redelivery (to one queue). */
@@ -53,10 +59,33 @@ public final class DelayLevels {
 
     private DelayLevels() {}
 
-    /** The exchange, and the queue, of level {@code k}: {@code omnibus-delay:07}. */
+    /** The exchange, and the queue, of level {@code k}: {@code omnibus-delay:relay:07}. */
     public static String level(int k) {
         if (k < 0 || k >= LEVELS) throw new IllegalArgumentException("level " + k + " outside 0.." + (LEVELS - 1));
-        return PREFIX + (k < 10 ? "0" : "") + k;
+        return LEVEL_PREFIX + (k < 10 ? "0" : "") + k;
+    }
+
+    /** Where a message leaving level {@code k} goes: exchange {@code k-1}, or {@link #DELIVER} from level 0. */
+    static String next(int k) { return k == 0 ? DELIVER : level(k - 1); }
+
+    /**
+     * When a message must leave level {@code k}: its due time less the units of the digits below {@code k} in
+     * its routing key (the time it still spends in the lower levels). A key too short to hold the digits
+     * leaves at {@code dueMillis}.
+     */
+    static long leaveAtMillis(int k, String routingKey, long dueMillis) {
+        if (routingKey == null || routingKey.length() < LEVELS * 2 - 1) return dueMillis;
+        long lower = 0;
+        for (int i = 0; i < k; i++) {
+            if (routingKey.charAt((LEVELS - 1 - i) * 2) == '1') lower |= 1L << i;
+        }
+        return dueMillis - lower * UNIT.toMillis();
+    }
+
+    /** An instant in epoch milliseconds, rounded up (so a relay waiting for it is never early). */
+    static long ceilMillis(Instant t) {
+        long ms = t.toEpochMilli();
+        return t.getNano() % 1_000_000 == 0 ? ms : ms + 1;
     }
 
     /** True for the names of the infrastructure's exchanges and queues. */
@@ -136,12 +165,14 @@ public final class DelayLevels {
      */
     public static String bucketBindingKey(int bucket) { return pattern(-1, '*') + ".*." + bucket + ".*"; }
 
-    /** Declaration arguments of the level-{@code k} queue. */
+    /**
+     * Declaration arguments of a level queue: classic (a relay holds its head unacknowledged, and a classic
+     * queue recovers a broker SIGKILL on RabbitMQ 3.10 where a quorum queue with a consumer did not), no TTL
+     * and no dead-lettering (the relay moves messages).
+     */
     static Map<String, Object> queueArguments(int k) {
         Map<String, Object> args = new HashMap<>();
         args.put("x-queue-type", "classic");
-        args.put("x-message-ttl", UNIT.toMillis() << k);
-        args.put("x-dead-letter-exchange", k == 0 ? DELIVER : level(k - 1));
         return args;
     }
 

@@ -16,14 +16,15 @@ import java.util.Set;
  */
 public record RabbitSettings(QueueType queueType, int shards, int deliveryLimit, Duration connectTimeout,
                              Duration recoveryInterval, Duration confirmTimeout, long maxMessageBytes, int publisherChannels,
-                             String managementUrl, Map<String, String> nativeSettings) {
+                             String managementUrl, Duration delayHoldWindow, Map<String, String> nativeSettings) {
     /** RabbitMQ 3.10's default {@code max_message_size}: 128 MiB. */
     public static final long DEFAULT_MAX_MESSAGE_BYTES = 128L * 1024 * 1024;
     /** RabbitMQ's hard upper bound for {@code max_message_size}: 512 MiB. */
     public static final long HARD_MAX_MESSAGE_BYTES = 512L * 1024 * 1024;
     /** The option names this driver reads (plain or with the {@code rabbitmq.} prefix). */
     public static final Set<String> DRIVER_KEYS = Set.of("queueType", "shards", "deliveryLimit", "connectTimeout",
-            "recoveryInterval", "confirmTimeout", "maxMessageBytes", "publisherChannels", "managementUrl");
+            "recoveryInterval", "confirmTimeout", "maxMessageBytes", "publisherChannels", "managementUrl",
+            "delayHoldWindow");
 
     public static RabbitSettings read(DriverConfig config) {
         Map<String, String> prefixed = new LinkedHashMap<>(config.passThrough("rabbitmq."));
@@ -68,8 +69,15 @@ public record RabbitSettings(QueueType queueType, int shards, int deliveryLimit,
                         "the http(s) URL of the RabbitMQ management plugin, e.g. http://127.0.0.1:15672");
             }
         }
+        // the relay holds a delayed message unacknowledged for at most this long; it must stay below the broker's
+        // consumer_timeout (30 min by default), which closes a channel holding a delivery longer
+        Duration holdWindow = r.durationOption(given.get("delayHoldWindow"), Duration.ofSeconds(60));
+        if (holdWindow.compareTo(Duration.ofSeconds(1)) < 0 || holdWindow.compareTo(Duration.ofMinutes(25)) > 0) {
+            throw new ConfigurationException(given.get("delayHoldWindow"), holdWindow,
+                    "a duration from 1s to 25m, below the broker's consumer_timeout (30 min by default)");
+        }
         NativeSettings.validate(prefixed);
         return new RabbitSettings(type, shards, deliveryLimit, connectTimeout, recoveryInterval, confirmTimeout, max, channels,
-                management, Map.copyOf(prefixed));
+                management, holdWindow, Map.copyOf(prefixed));
     }
 }

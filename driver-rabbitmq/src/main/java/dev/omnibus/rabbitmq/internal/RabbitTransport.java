@@ -59,6 +59,7 @@ public final class RabbitTransport implements Transport {
     /** Queues bound to the delay delivery exchange (by this transport). */
     private final Set<String> redeliveryQueues = ConcurrentHashMap.newKeySet();
     private volatile boolean delaysDeclared;
+    private DelayRelay relay;
     private final Object adminLock = new Object();
     private Channel admin;
     private volatile DirectReplyInbox replyInbox;
@@ -105,7 +106,8 @@ public final class RabbitTransport implements Transport {
                 Capability.ADMIN);
         if (settings.queueType() != QueueType.STREAM) c.add(Capability.LAG);
         if (settings.queueType() == QueueType.STREAM) {
-            c.add(Capability.REPLAY); // no delays: RabbitMQ 3.10 drops what the delay levels dead-letter into a stream
+            c.add(Capability.REPLAY);
+            c.add(Capability.SCHEDULED_DELIVERY); // no redelivery: a stream has no queue of one group to hand back to
         } else {
             c.add(Capability.CONSUMER_GROUPS);
             c.add(Capability.SCHEDULED_DELIVERY);
@@ -189,7 +191,7 @@ public final class RabbitTransport implements Transport {
             long left = DelayLevels.unitsUntil(due, java.time.Instant.now());
             return new ConfirmingPublisher.Route(left == 0 ? DelayLevels.DELIVER : DelayLevels.level(DelayLevels.entryLevel(left)),
                     DelayLevels.scheduledKey(left, bucket, topic));
-        }, CloudEventsAmqp.properties(message, null), dev.omnibus.spi.Payloads.array(message), topic, message.id());
+        }, withDue(CloudEventsAmqp.properties(message, null), due), dev.omnibus.spi.Payloads.array(message), topic, message.id());
     }
 
     @Override public java.time.Duration maxScheduleDelay() { return DelayLevels.MAX_DELAY; }
@@ -217,11 +219,19 @@ public final class RabbitTransport implements Transport {
         }
         int bucket = Topology.bucket(message.key());
         java.time.Instant due = java.time.Instant.now().plus(delay);
+        AMQP.BasicProperties delayed = withDue(props, due);
         return publisher().publishTimed(() -> {
             long left = DelayLevels.unitsUntil(due, java.time.Instant.now());
             return left == 0 ? new ConfirmingPublisher.Route("", queue)
                     : new ConfirmingPublisher.Route(DelayLevels.level(DelayLevels.entryLevel(left)), DelayLevels.redeliveryKey(left, bucket, queue));
-        }, props, dev.omnibus.spi.Payloads.array(message), topic, message.id()).thenApply(r -> null);
+        }, delayed, dev.omnibus.spi.Payloads.array(message), topic, message.id()).thenApply(r -> null);
+    }
+
+    /** The properties with the due time the delay relay waits for ({@link DelayLevels#DUE_HEADER}). */
+    private static AMQP.BasicProperties withDue(AMQP.BasicProperties props, java.time.Instant due) {
+        Map<String, Object> headers = new java.util.HashMap<>(props.getHeaders() == null ? Map.of() : props.getHeaders());
+        headers.put(DelayLevels.DUE_HEADER, DelayLevels.ceilMillis(due));
+        return props.builder().headers(headers).build();
     }
 
     /** Declares the delay levels and binds each queue to {@link DelayLevels#DELIVER} (always, or once per transport). */
@@ -235,14 +245,18 @@ public final class RabbitTransport implements Transport {
         }
     }
 
-    /**
-     * Room left in the content header for the {@code x-death} entries the broker adds at each level a delayed
-     * message passes (one per level queue, with its exchange, queue, reason, count, time and routing key).
-     */
-    static final int DELAY_HEADER_RESERVE = DelayLevels.LEVELS * 320;
+    /** Room left in the content header for the due-time header and the delay routing key's digits. */
+    static final int DELAY_HEADER_RESERVE = 256;
 
-    /** Declares the delay levels and the delivery exchange once per transport (idempotent on the broker). */
+    /**
+     * Declares the delay levels and the delivery exchange once per transport (idempotent on the broker) and
+     * starts this process's {@link DelayRelay}, which moves delayed messages through them.
+     */
     private void ensureDelays() {
+        if (!delaysDeclared) declareDelays();
+    }
+
+    private synchronized void declareDelays() {
         if (delaysDeclared) return;
         admin(ch -> {
             ch.exchangeDeclare(DelayLevels.DELIVER, BuiltinExchangeType.TOPIC, true);
@@ -255,7 +269,29 @@ public final class RabbitTransport implements Transport {
             }
             return null;
         }, "declare the delay levels (" + DelayLevels.PREFIX + "*)");
+        DelayRelay r = new DelayRelay(connection, (exchange, routingKey, props, body) ->
+                publisher().publish(exchange, routingKey, props, body, exchange, props.getMessageId()), settings.delayHoldWindow());
+        try {
+            r.start();
+        } catch (IOException | ShutdownSignalException e) {
+            r.close();
+            throw new BrokerUnavailableException("Could not start the delay relay: " + reason(e), e);
+        }
+        relay = r;
         delaysDeclared = true;
+    }
+
+    /**
+     * Every subscribing process relays delayed messages (a publisher of scheduled messages may be gone by the time
+     * they are due). Best effort: a user who may not declare {@code omnibus-delay:*} can still subscribe.
+     */
+    private void relayDelays() {
+        if (delaysDeclared) return;
+        try {
+            ensureDelays();
+        } catch (RuntimeException e) {
+            log.warn("This process does not relay delayed messages: {}", e.getMessage());
+        }
     }
 
     @Override
@@ -414,6 +450,7 @@ public final class RabbitTransport implements Transport {
     @Override
     public TransportSubscription receive(String topic, ReceiveOptions options, Consumer<Inbound> sink) {
         ensureTopic(topic);
+        relayDelays();
         Channel ch;
         try {
             ch = connection.createChannel();
@@ -484,6 +521,9 @@ public final class RabbitTransport implements Transport {
     public void close() {
         if (closed) return;
         closed = true;
+        DelayRelay r;
+        synchronized (this) { r = relay; }
+        if (r != null) r.close();
         DirectReplyInbox inbox = replyInbox;
         if (inbox != null) inbox.close();
         try {

@@ -28,9 +28,24 @@ class DelayLevelsTest {
         assertThat(DelayLevels.entryLevel(1)).isZero();
         assertThat(DelayLevels.entryLevel(5)).isEqualTo(2);
         assertThat(DelayLevels.entryLevel(DelayLevels.MAX_UNITS)).isEqualTo(DelayLevels.LEVELS - 1);
-        assertThat(DelayLevels.level(7)).isEqualTo("omnibus-delay:07");
-        assertThat(DelayLevels.queueArguments(3)).containsEntry("x-message-ttl", 800L).containsEntry("x-dead-letter-exchange", "omnibus-delay:02");
-        assertThat(DelayLevels.queueArguments(0)).containsEntry("x-dead-letter-exchange", DelayLevels.DELIVER);
+        assertThat(DelayLevels.level(7)).isEqualTo("omnibus-delay:relay:07");
+        assertThat(DelayLevels.next(3)).isEqualTo("omnibus-delay:relay:02");
+        assertThat(DelayLevels.next(0)).isEqualTo(DelayLevels.DELIVER);
+        assertThat(DelayLevels.queueArguments(3)).containsOnly(java.util.Map.entry("x-queue-type", "classic"));
+    }
+
+    /** A message leaves each level it waits in when only its lower digits' units remain, and the last one at its due time. */
+    @Test void leaveTimesAreTheDueTimeLessTheLowerDigits() {
+        long due = 1_000_000_000L;
+        String key = DelayLevels.scheduledKey(0b1011, 3, "orders"); // waits at levels 3, 1 and 0
+        assertThat(DelayLevels.leaveAtMillis(3, key, due)).isEqualTo(due - 3 * 100);
+        assertThat(DelayLevels.leaveAtMillis(1, key, due)).isEqualTo(due - 100);
+        assertThat(DelayLevels.leaveAtMillis(0, key, due)).isEqualTo(due);
+        String top = DelayLevels.redeliveryKey(DelayLevels.MAX_UNITS, 0, "q");
+        assertThat(DelayLevels.leaveAtMillis(31, top, due)).isEqualTo(due - ((1L << 31) - 1) * 100);
+        assertThat(DelayLevels.leaveAtMillis(4, "short", due)).isEqualTo(due);
+        assertThat(DelayLevels.ceilMillis(Instant.ofEpochMilli(5))).isEqualTo(5);
+        assertThat(DelayLevels.ceilMillis(Instant.ofEpochMilli(5).plusNanos(1))).isEqualTo(6);
     }
 
     /** Walks a key down the levels with a topic-exchange matcher: the waits add up to the delay. */
