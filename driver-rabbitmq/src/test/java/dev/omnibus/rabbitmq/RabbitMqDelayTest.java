@@ -335,6 +335,32 @@ class RabbitMqDelayTest {
         for (Seen s : seen) assertThat(s.at()).isAfterOrEqualTo(due);
     }
 
+    /**
+     * A level queue deleted while relays consume it (by hand, or gone with its node on a cluster) cancels their
+     * consumers; each relay declares the levels again and starts over, so delays through that level move on.
+     */
+    @Test
+    void aLevelQueueDeletedWhileRelaysRunIsDeclaredAgainAndDelaysMoveOn() throws Exception {
+        Messaging m = connect();
+        String topic = topic("redeclared");
+        List<Seen> seen = subscribe(m, topic, "g");
+        String level = DelayLevels.level(4);
+        try (Connection c = RabbitMqFixtures.nativeConnection(broker)) {
+            try (Channel ch = c.createChannel()) {
+                ch.queueDelete(level);
+            }
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+                try (Channel ch = c.createChannel()) {
+                    return ch.queueDeclarePassive(level).getConsumerCount() > 0;
+                }
+            });
+        }
+        Instant due = Instant.now().plusMillis(2_000); // 20 units: levels 4 and 2
+        m.publish(topic, text("after", "k"), PublishOptions.deliverAt(due)).join();
+        await().atMost(Duration.ofSeconds(15)).until(() -> seen.size() == 1);
+        assertThat(seen.get(0).at()).isAfterOrEqualTo(due);
+    }
+
     @Test
     void beyondMaxIsRefusedByTheTransportToo() {
         assertThatThrownBy(() -> transport().sendAt("x", text("x", null), Instant.now().plus(DelayLevels.MAX_DELAY).plusSeconds(10)).join())

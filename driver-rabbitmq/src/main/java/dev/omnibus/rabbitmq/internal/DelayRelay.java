@@ -50,6 +50,7 @@ final class DelayRelay implements AutoCloseable {
     }
 
     private final Connection connection;
+    private final Runnable redeclare;
     private final Mover mover;
     private final long holdWindowMillis;
     private final ScheduledExecutorService timer;
@@ -59,8 +60,13 @@ final class DelayRelay implements AutoCloseable {
     private Channel channel;
     private volatile boolean closed;
 
-    DelayRelay(Connection connection, Mover mover, Duration holdWindow) {
+    /**
+     * @param redeclare declares the levels again (idempotent), before the relay starts over after a channel error
+     *                  or a level queue's consumer was cancelled by the broker (queue deleted, or its node down)
+     */
+    DelayRelay(Connection connection, Runnable redeclare, Mover mover, Duration holdWindow) {
         this.connection = connection;
+        this.redeclare = redeclare;
         this.mover = mover;
         this.holdWindowMillis = holdWindow.toMillis();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -103,15 +109,32 @@ final class DelayRelay implements AutoCloseable {
      */
     private void recovered() { generation.incrementAndGet(); }
 
+    /**
+     * Starts over on a new channel: declares the levels again first (a failure, e.g. a level queue whose node is
+     * down, leaves the current channel consuming what it can and is retried in 5 s), then closes the old channel
+     * (the broker gives back what it held) and consumes every level on a new one. Runs on the timer thread.
+     */
     private void restart(Channel failed) {
         synchronized (this) {
             if (closed || channel != failed) return;
         }
         try {
+            redeclare.run();
+        } catch (RuntimeException e) {
+            log.warn("The delay relay could not declare the delay levels again ({}); trying again in 5 s", e.getMessage());
+            schedule(() -> restart(failed), 5_000);
+            return;
+        }
+        try {
+            if (failed.isOpen()) failed.close();
+        } catch (IOException | RuntimeException | java.util.concurrent.TimeoutException e) {
+            log.debug("Closing the delay relay's old channel: {}", e.toString());
+        }
+        try {
             start();
         } catch (IOException | RuntimeException e) {
-            log.warn("The delay relay could not open a new channel ({}); trying again", e.toString());
-            schedule(() -> restart(failed), 5_000);
+            log.warn("The delay relay could not start over ({}); trying again in 5 s", e.toString());
+            schedule(() -> restart(currentChannel()), 5_000);
         }
     }
 
@@ -163,8 +186,11 @@ final class DelayRelay implements AutoCloseable {
 
         @Override
         public void handleCancel(String consumerTag) {
-            // the broker cancelled it: the level queue was deleted (by hand, while a process was running)
-            log.warn("Delay level queue {} was deleted; delayed messages stop moving until the next process declares it", queue);
+            // the broker cancelled it: the level queue was deleted, or (on a cluster) its node went down
+            log.warn("The broker cancelled the delay relay's consumer of {} (queue deleted or its node down); "
+                    + "declaring the levels again and starting over in 5 s", queue);
+            Channel ch = getChannel();
+            schedule(() -> restart(ch), 5_000);
         }
 
         @Override

@@ -258,6 +258,21 @@ public final class RabbitTransport implements Transport {
 
     private synchronized void declareDelays() {
         if (delaysDeclared) return;
+        declareLevels();
+        DelayRelay r = new DelayRelay(connection, this::declareLevels, (exchange, routingKey, props, body) ->
+                publisher().publish(exchange, routingKey, props, body, exchange, props.getMessageId()), settings.delayHoldWindow());
+        try {
+            r.start();
+        } catch (IOException | ShutdownSignalException e) {
+            r.close();
+            throw new BrokerUnavailableException("Could not start the delay relay: " + reason(e), e);
+        }
+        relay = r;
+        delaysDeclared = true;
+    }
+
+    /** Declares the delay levels and the delivery exchange (idempotent on the broker). */
+    private void declareLevels() {
         admin(ch -> {
             ch.exchangeDeclare(DelayLevels.DELIVER, BuiltinExchangeType.TOPIC, true);
             for (int k = 0; k < DelayLevels.LEVELS; k++) {
@@ -269,16 +284,6 @@ public final class RabbitTransport implements Transport {
             }
             return null;
         }, "declare the delay levels (" + DelayLevels.PREFIX + "*)");
-        DelayRelay r = new DelayRelay(connection, (exchange, routingKey, props, body) ->
-                publisher().publish(exchange, routingKey, props, body, exchange, props.getMessageId()), settings.delayHoldWindow());
-        try {
-            r.start();
-        } catch (IOException | ShutdownSignalException e) {
-            r.close();
-            throw new BrokerUnavailableException("Could not start the delay relay: " + reason(e), e);
-        }
-        relay = r;
-        delaysDeclared = true;
     }
 
     /**
