@@ -245,7 +245,7 @@ public final class RabbitTransport implements Transport {
         }
     }
 
-    /** Room left in the content header for the due-time header and the delay routing key's digits. */
+    /** Room left in the content header for the due-time header ({@link DelayLevels#DUE_HEADER}) with margin. */
     static final int DELAY_HEADER_RESERVE = 256;
 
     /**
@@ -291,7 +291,6 @@ public final class RabbitTransport implements Transport {
      * they are due). Best effort: a user who may not declare {@code omnibus-delay:*} can still subscribe.
      */
     private void relayDelays() {
-        if (delaysDeclared) return;
         try {
             ensureDelays();
         } catch (RuntimeException e) {
