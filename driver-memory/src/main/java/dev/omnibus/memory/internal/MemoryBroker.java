@@ -285,6 +285,8 @@ public final class MemoryBroker {
         /** Records from offset {@link #base} on. */
         final ArrayList<Stored> log = new ArrayList<>();
         long base;
+        /** Log size at which {@link #trim()} runs next: a retention's worth of appends after the last trim. */
+        long trimAt = 2 * Math.max(retainMessages, 1024);
         final Map<String, Group> groups = new HashMap<>();
 
         Topic(String name) { this.name = name; }
@@ -294,7 +296,7 @@ public final class MemoryBroker {
             synchronized (this) {
                 offset = base + log.size();
                 log.add(new Stored(offset, d.key(), d.message(), d.raw(), d.headers()));
-                if (log.size() >= 2 * Math.max(retainMessages, 1024)) trim();
+                if (log.size() >= trimAt) trim();
                 for (Group g : groups.values()) g.add(offset, d.key());
             }
             dispatch();
@@ -326,15 +328,18 @@ public final class MemoryBroker {
 
         /**
          * Drops the oldest records beyond {@code retainMessages} that no group still needs (pending or in
-         * flight). Runs when the log has doubled past the bound, so its cost per append stays constant.
+         * flight). Runs once a retention's worth of records was appended since the last run, so its cost per
+         * append stays constant also while a lagging group keeps the log long.
          */
         private void trim() {
             long keepFrom = base + log.size() - retainMessages;
             for (Group g : groups.values()) keepFrom = Math.min(keepFrom, g.lowestNeeded());
             int drop = (int) Math.max(0, keepFrom - base);
-            if (drop == 0) return;
-            log.subList(0, drop).clear();
-            base += drop;
+            if (drop > 0) {
+                log.subList(0, drop).clear();
+                base += drop;
+            }
+            trimAt = log.size() + Math.max(retainMessages, 1024);
         }
 
         /** Hands every deliverable pending message to a member with room; sinks are called outside the lock. */
