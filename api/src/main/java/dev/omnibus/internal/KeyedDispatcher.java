@@ -2,6 +2,8 @@ package dev.omnibus.internal;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -26,13 +28,38 @@ final class KeyedDispatcher {
         void abandon();
     }
 
+    /**
+     * One key's queue. Most lanes never hold more than one job (a key's next message usually arrives after
+     * its last one finished), so the first job is a field and the queue behind it is made only when needed.
+     */
     private final class Lane {
         final Object key;
-        final ArrayDeque<Job> jobs = new ArrayDeque<>();
+        Job head;                   // running or next to run; null when the lane is empty
+        ArrayDeque<Job> behind;     // jobs queued behind head, created for the second one
         boolean running;            // scheduled on a worker, or waiting for a retry
         ScheduledFuture<?> retry;   // non-null while waiting for a retry delay
 
         Lane(Object key) { this.key = key; }
+
+        void add(Job job) {
+            if (head == null) {
+                head = job;
+            } else {
+                if (behind == null) behind = new ArrayDeque<>();
+                behind.add(job);
+            }
+        }
+
+        void poll() { head = behind == null ? null : behind.poll(); }
+
+        List<Job> clear() {
+            List<Job> all = new ArrayList<>();
+            if (head != null) all.add(head);
+            if (behind != null) all.addAll(behind);
+            head = null;
+            behind = null;
+            return all;
+        }
     }
 
     private static final int BATCH = 64; // jobs a worker runs on one lane before yielding to other lanes
@@ -56,7 +83,7 @@ final class KeyedDispatcher {
         synchronized (this) {
             if (!closed) {
                 Lane lane = lanes.computeIfAbsent(laneKey, Lane::new);
-                lane.jobs.add(job);
+                lane.add(job);
                 if (!lane.running) {
                     lane.running = true;
                     start = lane;
@@ -82,16 +109,15 @@ final class KeyedDispatcher {
     private void drain(Lane lane) {
         for (int i = 0; ; i++) {
             Job job = null;
-            java.util.List<Job> abandoned = null;
+            List<Job> abandoned = null;
             synchronized (this) {
                 lane.retry = null;
                 if (closed) {
-                    abandoned = new java.util.ArrayList<>(lane.jobs);
-                    lane.jobs.clear();
+                    abandoned = lane.clear();
                     lane.running = false;
                     lanes.remove(lane.key);
                 } else {
-                    job = lane.jobs.peek();
+                    job = lane.head;
                     if (job == null) {
                         lane.running = false;
                         lanes.remove(lane.key);
@@ -118,7 +144,7 @@ final class KeyedDispatcher {
                 }
                 continue; // closed meanwhile: the top of the loop abandons this lane
             }
-            synchronized (this) { lane.jobs.poll(); }
+            synchronized (this) { lane.poll(); }
         }
     }
 
@@ -127,7 +153,7 @@ final class KeyedDispatcher {
      * abandoned. Jobs running now finish normally.
      */
     void close() {
-        java.util.List<Job> abandoned = new java.util.ArrayList<>();
+        List<Job> abandoned = new ArrayList<>();
         synchronized (this) {
             if (closed) return;
             closed = true;
@@ -136,8 +162,7 @@ final class KeyedDispatcher {
                 if (lane.retry != null && lane.retry.cancel(false)) {
                     lane.retry = null;
                     lane.running = false;
-                    abandoned.addAll(lane.jobs);
-                    lane.jobs.clear();
+                    abandoned.addAll(lane.clear());
                     it.remove();
                 }
                 // lanes queued on or running in a worker abandon their rest in drain()
