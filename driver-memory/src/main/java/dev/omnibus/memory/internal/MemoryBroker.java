@@ -293,13 +293,15 @@ public final class MemoryBroker {
 
         long append(StoredDraft d) {
             long offset;
+            List<Runnable> deliveries;
             synchronized (this) {
                 offset = base + log.size();
                 log.add(new Stored(offset, d.key(), d.message(), d.raw(), d.headers()));
                 if (log.size() >= trimAt) trim();
                 for (Group g : groups.values()) g.add(offset, d.key());
+                deliveries = collect();
             }
-            dispatch();
+            run(deliveries);
             return offset;
         }
 
@@ -344,18 +346,31 @@ public final class MemoryBroker {
 
         /** Hands every deliverable pending message to a member with room; sinks are called outside the lock. */
         void dispatch() {
-            List<Runnable> deliveries = new ArrayList<>();
-            synchronized (this) {
-                for (Group g : groups.values()) collect(g, deliveries);
-            }
-            deliveries.forEach(Runnable::run);
+            List<Runnable> deliveries;
+            synchronized (this) { deliveries = collect(); }
+            run(deliveries);
         }
 
-        private void collect(Group g, List<Runnable> out) {
-            if (g.members.isEmpty() || g.ready.isEmpty()) return;
+        /**
+         * With the lock held: takes every deliverable pending message for a member with room, as calls of the
+         * members' sinks to make after the lock is released ({@code null} when there are none). Callers that
+         * changed the topic under the lock collect in the same block, so a publish or settle locks once.
+         */
+        private List<Runnable> collect() {
+            List<Runnable> deliveries = null;
+            for (Group g : groups.values()) deliveries = collect(g, deliveries);
+            return deliveries;
+        }
+
+        private void run(List<Runnable> deliveries) {
+            if (deliveries != null) for (int i = 0; i < deliveries.size(); i++) deliveries.get(i).run();
+        }
+
+        private List<Runnable> collect(Group g, List<Runnable> out) {
+            if (g.members.isEmpty() || g.ready.isEmpty()) return out;
             Iterator<Long> it = g.ready.iterator();
             while (it.hasNext()) {
-                if (!hasRoom(g)) return;
+                if (!hasRoom(g)) return out;
                 long offset = it.next();
                 Stored s = stored(offset);
                 it.remove();
@@ -364,8 +379,10 @@ public final class MemoryBroker {
                 int count = g.deliveries.merge(offset, 1, Integer::sum);
                 target.unsettled.add(offset);
                 MemoryInbound inbound = new MemoryInbound(target, s, count, g.redelivered.isEmpty() ? null : g.redelivered.get(offset));
+                if (out == null) out = new ArrayList<>();
                 out.add(() -> target.sink.accept(inbound));
             }
+            return out;
         }
 
         private boolean hasRoom(Group g) {
@@ -386,6 +403,7 @@ public final class MemoryBroker {
         }
 
         void settle(Member member, Stored s, boolean ack) {
+            List<Runnable> deliveries;
             synchronized (this) {
                 if (!member.unsettled.remove(s.offset())) return; // member closed meanwhile: already given back
                 Group g = member.group;
@@ -396,8 +414,9 @@ public final class MemoryBroker {
                 } else {
                     g.giveBack(s.offset(), s.key());
                 }
+                deliveries = collect();
             }
-            dispatch();
+            run(deliveries);
         }
 
         /**
