@@ -107,10 +107,12 @@ final class KeyedDispatcher {
     }
 
     private void drain(Lane lane) {
+        boolean finished = false; // the head ran to its end: remove it in the same lock as the next look
         for (int i = 0; ; i++) {
             Job job = null;
             List<Job> abandoned = null;
             synchronized (this) {
+                if (finished) lane.poll();
                 lane.retry = null;
                 if (closed) {
                     abandoned = lane.clear();
@@ -142,9 +144,10 @@ final class KeyedDispatcher {
                         return;
                     }
                 }
+                finished = false;
                 continue; // closed meanwhile: the top of the loop abandons this lane
             }
-            synchronized (this) { lane.poll(); }
+            finished = true;
         }
     }
 
