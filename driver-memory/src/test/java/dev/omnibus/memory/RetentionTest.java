@@ -28,8 +28,10 @@ class RetentionTest {
         return Messaging.connect(MessagingConfig.builder("memory://" + name).option("retainMessages", retain).build());
     }
 
-    private static void publish(Messaging bus, String topic, int n) {
-        for (int i = 0; i < n; i++) bus.publish(topic, Message.ofBytes("t", Integer.toString(i).getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/plain").withKey("k" + (i % 10))).join();
+    private static void publish(Messaging bus, String topic, int n) { publish(bus, topic, 0, n); }
+
+    private static void publish(Messaging bus, String topic, int from, int n) {
+        for (int i = from; i < from + n; i++) bus.publish(topic, Message.ofBytes("t", Integer.toString(i).getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/plain").withKey("k" + (i % 10))).join();
     }
 
     @Test void oldRecordsNoGroupNeedsAreDroppedAndEarliestStartsAtTheOldestKept() {
@@ -38,7 +40,7 @@ class RetentionTest {
             List<Integer> seen = new CopyOnWriteArrayList<>();
             bus.subscribe("t", SubscribeOptions.group("late").startFrom(StartFrom.EARLIEST), d -> seen.add(Integer.parseInt(d.message().dataAsString())));
             await().atMost(Duration.ofSeconds(30)).until(() -> seen.contains(PUBLISHED - 1));
-            // at least the last 100 are kept; far fewer than all (trimming runs when the log doubles past max(100, 1024))
+            // at least the last 100 are kept; far fewer than all (trimming first runs at 2 x max(100, 1024) records, then after every max(100, 1024) appends)
             assertThat(seen.size()).isBetween(100, 2_048);
             assertThat(seen).contains(PUBLISHED - 100).doesNotContain(0);
         }
@@ -55,6 +57,29 @@ class RetentionTest {
             publish(bus, "t", PUBLISHED);
             release.countDown();
             await().atMost(Duration.ofSeconds(30)).until(() -> seen.size() == PUBLISHED);
+        }
+    }
+
+    @Test void trimmingGoesOnAfterALaggingGroupCatchesUp() throws Exception {
+        try (Messaging bus = connect("retention-" + UUID.randomUUID(), "100")) {
+            CountDownLatch release = new CountDownLatch(1);
+            Set<Integer> done = ConcurrentHashMap.newKeySet();
+            bus.subscribe("t", SubscribeOptions.group("slow").maxInFlight(1), d -> {
+                release.await();
+                done.add(Integer.parseInt(d.message().dataAsString()));
+            });
+            publish(bus, "t", 3_000); // "slow" needs every one: the first trim (at 2,048 records) can drop nothing
+            release.countDown();
+            await().atMost(Duration.ofSeconds(30)).until(() -> done.size() == 3_000);
+            publish(bus, "t", 3_000, 3_000);
+            await().atMost(Duration.ofSeconds(30)).until(() -> done.size() == 6_000);
+
+            List<Integer> seen = new CopyOnWriteArrayList<>();
+            bus.subscribe("t", SubscribeOptions.group("late").startFrom(StartFrom.EARLIEST), d -> seen.add(Integer.parseInt(d.message().dataAsString())));
+            await().atMost(Duration.ofSeconds(30)).until(() -> seen.contains(5_999));
+            // trimmed again once the group caught up: the last 100 at least, nowhere near the 6,000 published
+            assertThat(seen.size()).isBetween(100, 2_048);
+            assertThat(seen).contains(5_900).doesNotContain(0, 2_999);
         }
     }
 
