@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -87,5 +88,40 @@ class KeyedDispatcherTest {
         release.countDown();
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(abandoned.get()).isEqualTo(5));
         assertThat(ran.get()).isEqualTo(1);
+    }
+    @Test void closeMidWayEndsEveryJobExactlyOnce() throws Exception {
+        int n = 3_000;
+        AtomicIntegerArray ends = new AtomicIntegerArray(n);
+        CountDownLatch running = new CountDownLatch(4); // the first job of four lanes occupies the four workers
+        CountDownLatch release = new CountDownLatch(1);
+        for (int i = 0; i < n; i++) {
+            int id = i;
+            dispatcher.submit("k" + (i % 13), new KeyedDispatcher.Job() {
+                private boolean retried;
+
+                @Override public Duration run() {
+                    if (id < 4) {
+                        running.countDown();
+                        try { release.await(); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+                    } else if (id % 10 == 0 && !retried) { // asks to run again later, holding its lane back
+                        retried = true;
+                        return Duration.ofMillis(20);
+                    }
+                    ends.incrementAndGet(id);
+                    return null;
+                }
+
+                @Override public void abandon() { ends.incrementAndGet(id); }
+            });
+        }
+        assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
+        dispatcher.close(); // four jobs are running: they finish; everything else is abandoned
+        release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            for (int i = 0; i < n; i++) if (ends.get(i) == 0) return false;
+            return true;
+        });
+        for (int i = 0; i < n; i++) assertThat(ends.get(i)).as("ends of job %d", i).isEqualTo(1);
+        assertThat(dispatcher.activeLanes()).isZero();
     }
 }
