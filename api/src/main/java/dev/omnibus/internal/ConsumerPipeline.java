@@ -61,7 +61,8 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
     private final Consumer<String> deadLetterTopicDeclarer;
     private final AtomicLong unsettled = new AtomicLong();
     private volatile TransportSubscription transportSubscription;
-    private volatile boolean closing;
+    private volatile boolean closeRequested; // close() began: the subscription reports itself stopped
+    private volatile boolean closing;        // the transport stopped receiving: what still arrives goes back
 
     ConsumerPipeline(String topic, SubscribeOptions options, MessageHandler handler, Transport transport,
                      ObservedSender sender, ScheduledExecutorService scheduler, Duration defaultCloseTimeout,
@@ -404,7 +405,7 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
     /** This subscription's state for {@link dev.omnibus.Messaging#health()}. */
     SubscriptionHealth health() {
         long inFlight = unsettled.get();
-        SubscriptionHealth.State state = closing ? SubscriptionHealth.State.STOPPED
+        SubscriptionHealth.State state = closeRequested ? SubscriptionHealth.State.STOPPED
                 : deadLetterFailing || redeliveryFailing ? SubscriptionHealth.State.FAILED
                 : inFlight >= options.maxInFlight() ? SubscriptionHealth.State.PAUSED : SubscriptionHealth.State.RUNNING;
         return new SubscriptionHealth(topic, options.group(), state, inFlight, lastError);
@@ -433,22 +434,27 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
 
     @Override public String topic() { return topic; }
     @Override public String group() { return options.group(); }
-    @Override public boolean isActive() { return !closing; }
+    @Override public boolean isActive() { return !closeRequested; }
 
     @Override public void close() { close(defaultCloseTimeout); }
 
     @Override
     public void close(Duration timeout) {
         synchronized (this) {
-            if (closing) return;
-            closing = true;
+            if (closeRequested) return;
+            closeRequested = true;
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         TransportSubscription ts = transportSubscription;
+        // Stop the inflow before giving anything back: a broker may hand a given-back message straight to the same
+        // subscriber, on the giving-back thread, while it still receives (the memory broker does), and each give-back
+        // would meet the same delivery again. Deliveries that arrive meanwhile are dispatched, and abandoned below.
         try {
             if (ts != null) ts.stopReceiving();
         } catch (RuntimeException e) {
             log.warn("Stopping delivery on {} failed: {}", topic, e.toString());
+        } finally {
+            closing = true;
         }
         dispatcher.close();
         workers.shutdown();
