@@ -78,7 +78,7 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
         String name = "omnibus-" + topic + "-" + (options.group() == null ? "*" : options.group());
         this.workers = new ThreadPoolExecutor(options.concurrency(), options.concurrency(), 0, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(), new NamedThreadFactory(name));
-        this.dispatcher = new KeyedDispatcher(workers, options.concurrency(), scheduler);
+        this.dispatcher = new KeyedDispatcher(workers, scheduler);
     }
 
     void attach(TransportSubscription subscription) { this.transportSubscription = subscription; }

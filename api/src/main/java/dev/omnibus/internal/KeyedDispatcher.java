@@ -3,8 +3,8 @@ package dev.omnibus.internal;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,10 +16,6 @@ import java.util.concurrent.TimeUnit;
  * submission order, while different lanes run in parallel. A job may ask to be run again after a
  * delay (a retry): its lane then waits, other lanes do not. Jobs are handed back through
  * {@link Job#abandon()} when the dispatcher is closed before they start.
- *
- * <p>Lanes with work wait in the dispatcher's own queue, under the lock {@link #submit} takes anyway, and at
- * most {@code concurrency} runner tasks on the pool take lanes from it. A busy runner therefore picks up a new
- * lane without a hand-off through the pool's queue and without waking a thread.
  */
 final class KeyedDispatcher {
 
@@ -66,21 +62,15 @@ final class KeyedDispatcher {
         }
     }
 
-    private static final int BATCH = 64; // jobs a runner runs on one lane before yielding to other lanes
+    private static final int BATCH = 64; // jobs a worker runs on one lane before yielding to other lanes
 
     private final ExecutorService workers;
-    private final int concurrency;
     private final ScheduledExecutorService scheduler;
     private final Map<Object, Lane> lanes = new HashMap<>();
-    private final ArrayDeque<Lane> runnable = new ArrayDeque<>(); // lanes with work, not on a runner, not waiting for a retry
-    private int runners;                                          // runner tasks started and not yet finished
     private boolean closed;
 
-    /** {@code concurrency}: lanes run at once, at most the pool's threads. */
-    KeyedDispatcher(ExecutorService workers, int concurrency, ScheduledExecutorService scheduler) {
-        if (concurrency < 1) throw new IllegalArgumentException("concurrency must be at least 1, was " + concurrency);
+    KeyedDispatcher(ExecutorService workers, ScheduledExecutorService scheduler) {
         this.workers = workers;
-        this.concurrency = concurrency;
         this.scheduler = scheduler;
     }
 
@@ -89,70 +79,31 @@ final class KeyedDispatcher {
      * object for a job that waits for no other).
      */
     void submit(Object laneKey, Job job) {
-        boolean abandon;
+        Lane start = null;
         synchronized (this) {
-            abandon = closed;
             if (!closed) {
                 Lane lane = lanes.computeIfAbsent(laneKey, Lane::new);
                 lane.add(job);
-                if (lane.running) return; // its runner, or its retry, takes the job in turn
-                lane.running = true;
-                if (!enqueue(lane)) return; // a runner at work takes the lane from the queue
+                if (!lane.running) {
+                    lane.running = true;
+                    start = lane;
+                }
             }
         }
-        if (abandon) job.abandon();
-        else startRunner();
+        if (start == null) {
+            synchronized (this) { if (!closed) return; }
+            job.abandon();
+            return;
+        }
+        execute(start);
     }
 
-    /** With the lock held: queues a lane with work; true when a runner must be started for it. */
-    private boolean enqueue(Lane lane) {
-        runnable.add(lane);
-        if (runners >= concurrency) return false;
-        runners++;
-        return true;
-    }
-
-    private void startRunner() {
+    private void execute(Lane lane) {
         try {
-            workers.execute(this::runLanes);
+            workers.execute(() -> drain(lane));
         } catch (java.util.concurrent.RejectedExecutionException shutDown) {
-            runLanes(); // only after close(): drain abandons the lanes' jobs
+            drain(lane); // only after close(): drain abandons the lane's jobs
         }
-    }
-
-    /** A runner: drains lanes from the queue until it is empty. */
-    private void runLanes() {
-        while (true) {
-            Lane lane;
-            synchronized (this) {
-                lane = runnable.poll();
-                if (lane == null) {
-                    runners--;
-                    return;
-                }
-            }
-            try {
-                drain(lane);
-            } catch (RuntimeException | Error e) {
-                // Jobs do not throw (the pipeline's attempts catch what a handler throws). If one did, its lane
-                // stays stuck; this runner's place is given back so that the other lanes still run.
-                boolean replace;
-                synchronized (this) {
-                    runners--;
-                    replace = !runnable.isEmpty() && runners < concurrency;
-                    if (replace) runners++;
-                }
-                if (replace) startRunner();
-                throw e;
-            }
-        }
-    }
-
-    /** A lane's retry delay has passed: queue it again. */
-    private void retryDue(Lane lane) {
-        boolean start;
-        synchronized (this) { start = enqueue(lane); }
-        if (start) startRunner();
     }
 
     private void drain(Lane lane) {
@@ -174,8 +125,8 @@ final class KeyedDispatcher {
                         lanes.remove(lane.key);
                         return;
                     }
-                    if (i >= BATCH) { // yield the runner to other lanes; this one queues again behind them
-                        runnable.add(lane);
+                    if (i >= BATCH) { // yield the worker to other lanes, keep our place
+                        execute(lane);
                         return;
                     }
                 }
@@ -188,7 +139,7 @@ final class KeyedDispatcher {
             if (again != null) {
                 synchronized (this) {
                     if (!closed) {
-                        lane.retry = scheduler.schedule(() -> retryDue(lane),
+                        lane.retry = scheduler.schedule(() -> execute(lane),
                                 Math.max(0, again.toMillis()), TimeUnit.MILLISECONDS);
                         return;
                     }

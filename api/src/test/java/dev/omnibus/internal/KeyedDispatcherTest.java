@@ -22,7 +22,7 @@ import static org.awaitility.Awaitility.await;
 class KeyedDispatcherTest {
     private final ExecutorService workers = Executors.newFixedThreadPool(4);
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    private final KeyedDispatcher dispatcher = new KeyedDispatcher(workers, 4, scheduler);
+    private final KeyedDispatcher dispatcher = new KeyedDispatcher(workers, scheduler);
 
     @AfterEach void shutdown() { workers.shutdownNow(); scheduler.shutdownNow(); }
 
@@ -75,7 +75,7 @@ class KeyedDispatcherTest {
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger abandoned = new AtomicInteger();
         AtomicInteger ran = new AtomicInteger();
-        KeyedDispatcher single = new KeyedDispatcher(Executors.newSingleThreadExecutor(), 1, scheduler);
+        KeyedDispatcher single = new KeyedDispatcher(Executors.newSingleThreadExecutor(), scheduler);
         single.submit("a", job(() -> { running.countDown(); try { release.await(); } catch (InterruptedException e) { Thread.currentThread().interrupt(); } ran.incrementAndGet(); }));
         for (int i = 0; i < 5; i++) {
             single.submit("a", new KeyedDispatcher.Job() {
@@ -123,26 +123,5 @@ class KeyedDispatcherTest {
         });
         for (int i = 0; i < n; i++) assertThat(ends.get(i)).as("ends of job %d", i).isEqualTo(1);
         assertThat(dispatcher.activeLanes()).isZero();
-    }
-    @Test void noMoreLanesRunAtOnceThanTheConcurrencyAllows() {
-        ExecutorService pool = Executors.newFixedThreadPool(4); // more threads than the dispatcher may use
-        try {
-            KeyedDispatcher two = new KeyedDispatcher(pool, 2, scheduler);
-            AtomicInteger active = new AtomicInteger();
-            AtomicInteger most = new AtomicInteger();
-            AtomicInteger done = new AtomicInteger();
-            for (int i = 0; i < 5_000; i++) {
-                two.submit("k" + (i % 50), job(() -> {
-                    most.accumulateAndGet(active.incrementAndGet(), Math::max);
-                    active.decrementAndGet();
-                    done.incrementAndGet();
-                }));
-            }
-            await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == 5_000);
-            assertThat(most.get()).isBetween(1, 2);
-            await().atMost(Duration.ofSeconds(5)).until(() -> two.activeLanes() == 0);
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }
