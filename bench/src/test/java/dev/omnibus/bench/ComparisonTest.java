@@ -20,7 +20,7 @@ class ComparisonTest {
         Histogram e2e = new Histogram(3);
         for (int i = 0; i < 100; i++) { pub.recordValue(100_000); e2e.recordValue(e2eP99Micros * 1000); }
         return new LegResult(kind, pair, "t" + pair + kind, 1, publishRate, publishRate / 1024, publishRate, publishRate / 1024,
-                pub, e2e, 500, 100, 100, 100, 0, 0);
+                pub, e2e, 500, 20, 100, 100, 100, 0, 0);
     }
 
     static Comparison.Row row(List<Comparison.Row> rows, String name) {

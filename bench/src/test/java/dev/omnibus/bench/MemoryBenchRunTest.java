@@ -48,6 +48,7 @@ class MemoryBenchRunTest {
             assertThat(leg.received()).as("every confirmed message handled").isGreaterThanOrEqualTo(leg.acked());
             assertThat(leg.errors()).isZero();
             assertThat(leg.outOfOrder()).as("per-key order").isZero();
+            assertThat(leg.cpuMicrosPerMessage()).as("CPU per message of " + leg.topic()).isPositive().isFinite();
         }
         assertThat(r.comparison()).allSatisfy(row -> assertThat(row.pairRatios()).hasSize(1));
         assertThat(progress.toString()).contains("leg 1/4 native").contains("leg 3/4 omnibus").contains("leg 4/4 native");
@@ -56,6 +57,7 @@ class MemoryBenchRunTest {
         Charts.write(r, dir);
         JsonNode json = new ObjectMapper().readTree(dir.resolve("result.json").toFile());
         assertThat(json.get("figures").get(0).has("ratio")).isTrue();
+        assertThat(json.get("legs").get(0).get("cpuMicrosPerMessage").asDouble()).isPositive();
         assertThat(Files.size(dir.resolve("latency.png"))).isPositive();
         assertThat(Files.size(dir.resolve("throughput.png"))).isPositive();
     }

@@ -85,10 +85,10 @@ public final class BenchRun {
                     client.close();
                 }
                 legs.add(result);
-                out.printf(Locale.ROOT, "%s: publish %,.0f msg/s, consume %,.0f msg/s, publish p99 %.3f ms, e2e p50 %.3f / p99 %.3f ms, alloc %s B/msg%n",
+                out.printf(Locale.ROOT, "%s: publish %,.0f msg/s, consume %,.0f msg/s, publish p99 %.3f ms, e2e p50 %.3f / p99 %.3f ms, alloc %s B/msg, CPU %s µs/msg%n",
                         label, result.publishRate(), result.consumeRate(), LegResult.percentileMs(result.publishLatency(), 99),
                         LegResult.percentileMs(result.endToEndLatency(), 50), LegResult.percentileMs(result.endToEndLatency(), 99),
-                        ResultWriter.fmt(result.allocBytesPerMessage()));
+                        ResultWriter.fmt(result.allocBytesPerMessage()), ResultWriter.fmt(result.cpuMicrosPerMessage()));
                 leg++;
             }
         }

@@ -19,7 +19,8 @@ public record Figure(String name, String unit, boolean higherIsBetter, ToDoubleF
             latency("publish.latency.p99.9", 99.9, true), latency("publish.latency.max", 100, true),
             latency("e2e.latency.p50", 50, false), latency("e2e.latency.p99", 99, false),
             latency("e2e.latency.p99.9", 99.9, false), latency("e2e.latency.max", 100, false),
-            new Figure("alloc.perMessage", "bytes/msg", false, LegResult::allocBytesPerMessage));
+            new Figure("alloc.perMessage", "bytes/msg", false, LegResult::allocBytesPerMessage),
+            new Figure("cpu.perMessage", "µs/msg", false, LegResult::cpuMicrosPerMessage));
 
     private static Figure latency(String name, double percentile, boolean publish) {
         return new Figure(name, "ms", false,

@@ -17,6 +17,8 @@ import org.HdrHistogram.Histogram;
  * @param endToEndLatency      send → handler, for messages sent in the window
  * @param allocBytesPerMessage bytes allocated by all threads of this JVM in the window per confirmed
  *                             publish, or NaN where the JVM cannot tell
+ * @param cpuMicrosPerMessage  CPU time of this JVM (all threads, GC and JIT included) in the window per confirmed
+ *                             publish, in microseconds, or NaN where the JVM cannot tell
  * @param sent                 sends over the whole leg
  * @param acked                confirmations over the whole leg
  * @param received             handler calls over the whole leg
@@ -25,7 +27,7 @@ import org.HdrHistogram.Histogram;
  */
 public record LegResult(String kind, int pair, String topic, double windowSeconds, double publishRate, double publishMBps,
                         double consumeRate, double consumeMBps, Histogram publishLatency, Histogram endToEndLatency,
-                        double allocBytesPerMessage, long sent, long acked, long received, long errors, long outOfOrder) {
+                        double allocBytesPerMessage, double cpuMicrosPerMessage, long sent, long acked, long received, long errors, long outOfOrder) {
 
     /** True for the legs of the warm-up pair. */
     public boolean warmup() { return pair == 0; }

@@ -126,11 +126,19 @@ public final class LegRunner {
 
             Map<Long, Long> allocBefore = null;
             Map<Long, Long> allocAfter = null;
+            long cpuBefore = -1;
+            long cpuAfter = -1;
             long nextReport = start;
             while (true) {
                 long now = System.nanoTime();
-                if (allocBefore == null && now >= window.start) allocBefore = Allocation.snapshot();
-                if (allocAfter == null && now >= window.end) allocAfter = Allocation.snapshot();
+                if (allocBefore == null && now >= window.start) {
+                    allocBefore = Allocation.snapshot();
+                    cpuBefore = CpuTime.processNanos();
+                }
+                if (allocAfter == null && now >= window.end) {
+                    allocAfter = Allocation.snapshot();
+                    cpuAfter = CpuTime.processNanos();
+                }
                 if (allocAfter != null) {
                     measured.countDown();
                     break;
@@ -160,8 +168,10 @@ public final class LegRunner {
             double rateOut = receivedInWindow.sum() / seconds;
             double alloc = Allocation.supported() && ackedInWindow.sum() > 0
                     ? (double) Allocation.between(allocBefore, allocAfter) / ackedInWindow.sum() : Double.NaN;
+            double cpu = cpuBefore >= 0 && cpuAfter >= 0 && ackedInWindow.sum() > 0
+                    ? (cpuAfter - cpuBefore) / 1e3 / ackedInWindow.sum() : Double.NaN;
             return new LegResult(client.kind(), pair, topic, seconds, rateIn, rateIn * mib, rateOut, rateOut * mib,
-                    publishLatency.copy(), e2eLatency.copy(), alloc, sent.sum(), acked.sum(), received.sum(),
+                    publishLatency.copy(), e2eLatency.copy(), alloc, cpu, sent.sum(), acked.sum(), received.sum(),
                     errors.sum(), outOfOrder.sum());
         } finally {
             measured.countDown();

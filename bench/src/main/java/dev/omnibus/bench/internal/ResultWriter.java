@@ -85,6 +85,7 @@ public final class ResultWriter {
             latency(o.putObject("publishLatencyMs"), l.publishLatency());
             latency(o.putObject("endToEndLatencyMs"), l.endToEndLatency());
             number(o, "allocBytesPerMessage", l.allocBytesPerMessage());
+            number(o, "cpuMicrosPerMessage", l.cpuMicrosPerMessage());
             o.put("sent", l.sent());
             o.put("acked", l.acked());
             o.put("received", l.received());
@@ -137,8 +138,8 @@ public final class ResultWriter {
                     .append(" |\n");
         }
         sb.append("\nRatio = ").append(c.candidateLabel()).append(" / ").append(c.baselineLabel()).append(" of the same pair (higher is better for rates, lower for latency and allocation).\n\n");
-        sb.append("## Legs\n\n| # | client | pair | publish msg/s | consume msg/s | publish p99 ms | e2e p50 ms | e2e p99 ms | e2e max ms | alloc B/msg | sent | received | out of order |\n");
-        sb.append("| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        sb.append("## Legs\n\n| # | client | pair | publish msg/s | consume msg/s | publish p99 ms | e2e p50 ms | e2e p99 ms | e2e max ms | alloc B/msg | CPU µs/msg | sent | received | out of order |\n");
+        sb.append("| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         int i = 1;
         for (LegResult l : r.legs()) {
             sb.append("| ").append(i++).append(" | ").append(l.kind()).append(" | ").append(l.warmup() ? "warm-up" : l.pair())
@@ -147,7 +148,8 @@ public final class ResultWriter {
                     .append(fmt(LegResult.percentileMs(l.endToEndLatency(), 50))).append(" | ")
                     .append(fmt(LegResult.percentileMs(l.endToEndLatency(), 99))).append(" | ")
                     .append(fmt(LegResult.percentileMs(l.endToEndLatency(), 100))).append(" | ")
-                    .append(fmt(l.allocBytesPerMessage())).append(" | ").append(l.sent()).append(" | ").append(l.received())
+                    .append(fmt(l.allocBytesPerMessage())).append(" | ").append(fmt(l.cpuMicrosPerMessage())).append(" | ")
+                    .append(l.sent()).append(" | ").append(l.received())
                     .append(" | ").append(l.outOfOrder()).append(" |\n");
         }
         sb.append("\n![latency percentiles](latency.png)\n\n![throughput per leg](throughput.png)\n");
