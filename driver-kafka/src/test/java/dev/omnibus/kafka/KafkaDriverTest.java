@@ -125,6 +125,73 @@ class KafkaDriverTest {
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("partitions");
     }
 
+    /**
+     * A caller's records reach the producer in its order whether they go through the publisher's pump (a new
+     * topic, or records queued before them) or straight from the caller (nothing queued, topic written to
+     * recently). The burst starts on a new topic with its first records interleaved with records to other new
+     * topics: once the pump has written the first record the topic is one a caller may write to directly, while
+     * its next records still wait behind the other topics' creation. A record sent directly then would overtake
+     * them.
+     */
+    @Test
+    void oneCallersRecordsKeepTheirOrderAcrossThePumpAndDirectSends() {
+        String topic = topic("order");
+        int count = 3_000;
+        List<Integer> got = new CopyOnWriteArrayList<>();
+        try (Messaging bus = connect(Map.of("partitions", "1"))) {
+            List<java.util.concurrent.CompletableFuture<?>> sent = new java.util.ArrayList<>();
+            List<String> others = List.of(topic("other"), topic("other"), topic("other"), topic("other"), topic("other"));
+            Message other = Message.ofBytes("t", new byte[1], "application/octet-stream");
+            for (int i = 0; i < count; i++) {
+                if (i >= 1 && i <= others.size()) sent.add(bus.publish(others.get(i - 1), other));
+                else if (i > 5) java.util.concurrent.locks.LockSupport.parkNanos(100_000); // the burst's pace, not a wait
+                sent.add(bus.publish(topic, Message.ofBytes("t", Integer.toString(i).getBytes(StandardCharsets.UTF_8),
+                        "text/plain").withKey("k")));
+            }
+            sent.forEach(java.util.concurrent.CompletableFuture::join);
+            Subscription s = bus.subscribe(topic, SubscribeOptions.group("g").startFrom(StartFrom.EARLIEST), d -> {
+                got.add(Integer.parseInt(new String(d.message().data(), StandardCharsets.UTF_8)));
+            });
+            await().atMost(Duration.ofSeconds(60)).until(() -> got.size() == count);
+            s.close();
+        }
+        assertThat(got).isSorted().doesNotHaveDuplicates().hasSize(count);
+    }
+
+    /** Records which thread handed each record to the producer ({@code onSend} runs on the thread calling send). */
+    public static final class SendingThreads implements org.apache.kafka.clients.producer.ProducerInterceptor<byte[], byte[]> {
+        static final java.util.Map<String, List<String>> BY_TOPIC = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> onSend(
+                org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> record) {
+            BY_TOPIC.computeIfAbsent(record.topic(), t -> new CopyOnWriteArrayList<>()).add(Thread.currentThread().getName());
+            return record;
+        }
+
+        @Override public void onAcknowledgement(org.apache.kafka.clients.producer.RecordMetadata metadata, Exception exception) {}
+        @Override public void close() {}
+        @Override public void configure(Map<String, ?> configs) {}
+    }
+
+    /**
+     * The first record of a topic goes through the publisher thread (it waits for the topic and the producer's
+     * metadata); once the producer has written to the topic, with nothing queued and room in its buffer, the caller
+     * hands records to the producer itself.
+     */
+    @Test
+    void recordsOfAWarmTopicAreHandedToTheProducerByTheCaller() {
+        String topic = topic("direct");
+        try (Messaging bus = connect(Map.of("kafka.producer.interceptor.classes", SendingThreads.class.getName()))) {
+            bus.publish(topic, Message.of("t", "first")).join();
+            for (int i = 0; i < 100; i++) bus.publish(topic, Message.of("t", i)).join();
+        }
+        List<String> threads = SendingThreads.BY_TOPIC.get(topic);
+        assertThat(threads).hasSize(101);
+        assertThat(threads.get(0)).isEqualTo("omnibus-kafka-publisher");
+        assertThat(threads.subList(1, 101)).containsOnly(Thread.currentThread().getName());
+    }
+
     @Test
     void createsTopicsWithTheConfiguredPartitions() throws Exception {
         String topic = topic("parts");

@@ -225,6 +225,10 @@ final class KafkaReceiver implements TransportSubscription, ConsumerRebalanceLis
      */
     private Map<TopicPartition, Long> latestStart = Map.of();
 
+    /** Poll-thread only: an asynchronous commit was sent and its callback has not run yet. */
+    private boolean commitInFlight;
+    private long commitSentNanos;
+
     private Map<TopicPartition, Long> endOffsets() {
         List<TopicPartition> tps = new ArrayList<>();
         for (PartitionInfo p : partitionInfos()) tps.add(new TopicPartition(topic, p.partition()));
@@ -421,7 +425,14 @@ final class KafkaReceiver implements TransportSubscription, ConsumerRebalanceLis
         return due;
     }
 
+    /**
+     * Commits what completed since the last commit, asynchronously, with at most one commit in flight: the next
+     * one, covering everything completed meanwhile, goes once the broker answered. Without that bound a loop that
+     * wakes for every settlement (a full in-flight window) sent a commit per message, thousands queued at the
+     * coordinator, and the broker's work for them came out of the same CPUs as the consumer's.
+     */
     private void commitIfNeeded() {
+        if (commitInFlight && System.nanoTime() - commitSentNanos < COMMIT_TIMEOUT.toNanos()) return; // a lost callback stops nothing
         Map<TopicPartition, OffsetAndMetadata> due = commitsDue(partitions.keySet());
         if (due.isEmpty()) return;
         due.forEach((tp, o) -> {
@@ -429,7 +440,10 @@ final class KafkaReceiver implements TransportSubscription, ConsumerRebalanceLis
             p.committed = o.offset();
             p.parkedChanged = false;
         });
+        commitInFlight = true;
+        commitSentNanos = System.nanoTime();
         consumer.commitAsync(due, (offsets, error) -> {
+            commitInFlight = false;
             if (error == null) return;
             log.debug("Async commit on '{}' failed (will retry with the next one): {}", topic, error.toString());
             offsets.forEach((tp, o) -> {
