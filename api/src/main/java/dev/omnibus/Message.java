@@ -80,12 +80,12 @@ public final class Message {
 
     private Message(Builder b) {
         this.id = requireText("id", b.id == null ? Ids.newId() : b.id);
-        this.source = requireUriReference(requireText("source", b.source == null ? DEFAULT_SOURCE : b.source));
-        this.type = requireText("type", b.type);
+        this.source = checked(SOURCE, b.source == null ? DEFAULT_SOURCE : b.source);
+        this.type = checked(TYPE, b.type);
         this.subject = optionalText("subject", b.subject);
         this.time = b.time == null ? dev.omnibus.internal.Timestamps.now() : requireRfc3339Range(b.time);
-        this.dataContentType = optionalText("datacontenttype", b.dataContentType);
-        this.dataSchema = requireAbsoluteUri(optionalText("dataschema", b.dataSchema));
+        this.dataContentType = checked(CONTENT_TYPE, b.dataContentType);
+        this.dataSchema = checked(SCHEMA, b.dataSchema);
         if (b.extensions == null || b.extensions.isEmpty()) {
             this.extensions = Collections.emptyMap();
         } else {
@@ -249,7 +249,10 @@ public final class Message {
      * UTF-8, and UTF-8 cannot encode them (they would arrive as '?'). Control characters are carried as is.
      */
     private static String requireWellFormed(String name, String value) {
-        for (int i = 0; i < value.length(); i++) {
+        int n = value.length();
+        int i = 0;
+        while (i < n && (value.charAt(i) & 0xF800) != 0xD800) i++; // no surrogate so far: the common case
+        for (; i < n; i++) {
             char c = value.charAt(i);
             if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
                 i++;
@@ -260,6 +263,29 @@ public final class Message {
             }
         }
         return value;
+    }
+
+    /*
+     * The last value of source, type, datacontenttype and dataschema that passed validation, compared by identity:
+     * a String that was valid stays valid, and these attributes repeat from message to message (a driver decoding
+     * them hands out one String per repeated header value; publishers pass their constants), so their checks, a URI
+     * parse among them, run once per distinct instance instead of per message. Read and written without locks: a
+     * String is immutable and safely published, and a lost or stale entry only means checking again.
+     */
+    private static final int SOURCE = 0, TYPE = 1, CONTENT_TYPE = 2, SCHEMA = 3;
+    private static final String[] VALID = new String[4];
+
+    /** {@code value} of a repeating attribute, validated unless it is the instance last found valid. */
+    private static String checked(int attribute, String value) {
+        if (value != null && VALID[attribute] == value) return value;
+        String checked = switch (attribute) {
+            case SOURCE -> requireUriReference(requireText("source", value));
+            case TYPE -> requireText("type", value);
+            case CONTENT_TYPE -> optionalText("datacontenttype", value);
+            default -> requireAbsoluteUri(optionalText("dataschema", value));
+        };
+        if (checked != null) VALID[attribute] = checked;
+        return checked;
     }
 
     private static String requireUriReference(String source) {

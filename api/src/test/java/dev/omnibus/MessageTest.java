@@ -127,4 +127,30 @@ class MessageTest {
         Message m = Message.ofBytes("t", "not json".getBytes(StandardCharsets.UTF_8), "application/json");
         assertThatThrownBy(() -> m.data(Order.class)).isInstanceOf(CodecException.class).hasMessageContaining(Order.class.getName());
     }
+
+    /** Repeating attributes are checked once per String instance: a valid one is remembered, never an invalid one. */
+    @Test void aRememberedValidAttributeDoesNotLetAnInvalidOneThrough() {
+        String source = "/orders", type = "order.Placed", contentType = "text/plain", schema = "https://schemas.example.com/o";
+        for (int i = 0; i < 3; i++) {
+            Message.builder().source(source).type(type).dataSchema(schema).data(new byte[1], contentType).build();
+        }
+        assertThatThrownBy(() -> Message.builder().source("not a uri ^").type(type).build())
+                .isInstanceOf(InvalidMessageException.class).hasMessageContaining("'source'");
+        assertThatThrownBy(() -> Message.builder().source(source).type("bad \uD800 type").build())
+                .isInstanceOf(InvalidMessageException.class).hasMessageContaining("'type'");
+        assertThatThrownBy(() -> Message.builder().type(type).dataSchema("relative/only").build())
+                .isInstanceOf(InvalidMessageException.class).hasMessageContaining("'dataschema'");
+        assertThatThrownBy(() -> Message.builder().type(type).data(new byte[1], "text/\uDC00").build())
+                .isInstanceOf(InvalidMessageException.class).hasMessageContaining("'datacontenttype'");
+        assertThat(Message.builder().source(source).type(type).dataSchema(schema).build().source()).isEqualTo(source);
+    }
+
+    /** A surrogate pair after plain characters is text; a lone surrogate there is not. */
+    @Test void surrogatesAfterPlainCharactersAreStillChecked() {
+        assertThat(Message.builder().type("emoji \uD83D\uDE00 ok").build().type()).endsWith("ok");
+        assertThatThrownBy(() -> Message.builder().type("plain then \uDE00").build())
+                .isInstanceOf(InvalidMessageException.class).hasMessageContaining("unpaired");
+        assertThatThrownBy(() -> Message.builder().type("plain then \uD83D").build())
+                .isInstanceOf(InvalidMessageException.class).hasMessageContaining("unpaired");
+    }
 }
