@@ -19,25 +19,19 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The publishing side: callers get a future at once, and records reach the idempotent producer in the order
- * each caller published them.
- * <p>{@link KafkaProducer#send} can block: on metadata, for a topic the producer has not written to yet or no longer
- * knows (it forgets a topic after {@code metadata.max.idle.ms} without a send) while every broker is down, and on a
- * full {@code buffer.memory}. So a record goes through one pump thread, which absorbs those waits and makes sure the
- * topic exists first, unless nothing is queued for the pump, the producer wrote to the topic less than
- * {@link #WARM_MS} ago and at least half of its buffer is free: then {@code send} has nothing to wait for, and the
- * caller hands the record to the producer itself (the common case at a steady rate: one thread hand-off less per
- * message). When {@code maxPendingPublishes} records wait in the pump's queue (e.g. the cluster is down for long)
- * callers block until there is room: that is the back-pressure.
- * <p>Futures complete on a separate callback thread, never on the producer's network thread.
+ * The publishing side: callers enqueue and get a future at once; one pump thread hands records to the
+ * idempotent producer in arrival order. {@link KafkaProducer#send} can block (metadata of a new topic,
+ * metadata lost while every broker is down, a full {@code buffer.memory}); the pump absorbs that, so a
+ * caller never waits per message. It also makes sure a topic exists before its first record.
+ * Futures complete on a separate callback thread, never on the producer's network thread. When
+ * {@code maxPendingPublishes} records wait in the queue (e.g. the cluster is down for long) callers
+ * block until there is room: that is the back-pressure.
  */
 final class KafkaPublisher {
     private static final Logger log = LoggerFactory.getLogger(KafkaPublisher.class);
@@ -56,29 +50,13 @@ final class KafkaPublisher {
     private final LinkedBlockingQueue<Pending> queue;
     private final ExecutorService completions;
     private final Thread pump;
-    /** Records queued for the pump and not yet handed to the producer; while above 0 every record queues (order). */
-    private final AtomicInteger queued = new AtomicInteger();
-    /** Per topic, when the producer last took a record for it (ms), refreshed at most once per second. */
-    private final ConcurrentHashMap<String, Long> lastWritten = new ConcurrentHashMap<>();
-    /** The producer's own gauges of its buffer pool, read before a caller sends directly. */
-    private final org.apache.kafka.common.Metric bufferAvailable;
-    private final org.apache.kafka.common.Metric bufferTotal;
     private volatile boolean closed;
-
-    /**
-     * How recently the producer must have written to a topic for a caller to hand it a record directly: well
-     * inside Kafka's {@code metadata.max.idle.ms} (5 minutes by default), so the producer still has the topic's
-     * metadata and {@code send} does not wait for it.
-     */
-    static final long WARM_MS = 60_000;
 
     KafkaPublisher(KafkaProducer<byte[], byte[]> producer, Topics topics, Duration topicTimeout, int maxPending) {
         this.producer = producer;
         this.topics = topics;
         this.topicTimeout = topicTimeout;
         this.queue = new LinkedBlockingQueue<>(maxPending);
-        this.bufferAvailable = producerMetric(producer, "buffer-available-bytes");
-        this.bufferTotal = producerMetric(producer, "buffer-total-bytes");
         this.completions = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "omnibus-kafka-publish-callbacks");
             t.setDaemon(true);
@@ -91,42 +69,7 @@ final class KafkaPublisher {
 
     /** Queues one record; {@code createTopic} false means the topic must already exist (replies). */
     CompletableFuture<PublishReceipt> send(String topic, Message message, boolean createTopic) {
-        Pending p = new Pending(topic, message, createTopic, 0, new CompletableFuture<>());
-        if (queued.get() == 0 && warm(topic) && roomInBuffer() && !closed) {
-            try {
-                hand(p);
-            } catch (RuntimeException e) {
-                p.result().completeExceptionally(e);
-            }
-            return p.result();
-        }
-        return enqueue(p);
-    }
-
-    private boolean warm(String topic) {
-        Long last = lastWritten.get(topic);
-        return last != null && System.currentTimeMillis() - last < WARM_MS
-                && topics.ifKnown(topic) != null; // not after the admin deleted it: the pump waits for it to exist again
-    }
-
-    /** At least half of the producer's {@code buffer.memory} is free (false when the producer does not say). */
-    private boolean roomInBuffer() {
-        if (bufferAvailable == null || bufferTotal == null) return false;
-        return bufferAvailable.metricValue() instanceof Number free && bufferTotal.metricValue() instanceof Number total
-                && free.doubleValue() * 2 >= total.doubleValue();
-    }
-
-    private static org.apache.kafka.common.Metric producerMetric(KafkaProducer<?, ?> producer, String name) {
-        for (var e : producer.metrics().entrySet()) {
-            if (e.getKey().name().equals(name) && e.getKey().group().equals("producer-metrics")) return e.getValue();
-        }
-        return null;
-    }
-
-    private void written(String topic) {
-        long now = System.currentTimeMillis();
-        Long last = lastWritten.get(topic);
-        if (last == null || now - last >= 1_000) lastWritten.put(topic, now);
+        return enqueue(new Pending(topic, message, createTopic, 0, new CompletableFuture<>()));
     }
 
     /**
@@ -142,12 +85,10 @@ final class KafkaPublisher {
         if (closed) return CompletableFuture.failedFuture(new ClosedException("Kafka transport"));
         String topic = p.topic();
         CompletableFuture<PublishReceipt> result = p.result();
-        queued.incrementAndGet();
         if (!queue.offer(p)) {
             try {
                 queue.put(p);
             } catch (InterruptedException e) {
-                queued.decrementAndGet();
                 Thread.currentThread().interrupt();
                 return CompletableFuture.failedFuture(new PublishException("Interrupted while waiting for room to publish to '"
                         + topic + "'", e));
@@ -169,16 +110,11 @@ final class KafkaPublisher {
                 hand(p);
             } catch (RuntimeException e) {
                 p.result().completeExceptionally(e);
-            } finally {
-                queued.decrementAndGet(); // after the producer took it: a caller's next record may now go directly
             }
         }
         Pending left;
         while ((left = queue.poll()) != null) {
-            if (left != STOP) {
-                queued.decrementAndGet();
-                left.result().completeExceptionally(new ClosedException("Kafka transport"));
-            }
+            if (left != STOP) left.result().completeExceptionally(new ClosedException("Kafka transport"));
         }
     }
 
@@ -237,7 +173,6 @@ final class KafkaPublisher {
                     completions.execute(() -> result.completeExceptionally(mapped));
                 }
             });
-            if (writeTo.equals(topic)) written(topic);
         } catch (RuntimeException e) {
             result.completeExceptionally(mapError(topic, message, size, limit, e, false));
         }
