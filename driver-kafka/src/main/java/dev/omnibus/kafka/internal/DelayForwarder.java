@@ -47,6 +47,8 @@ final class DelayForwarder implements ConsumerRebalanceListener {
     private static final Duration IDLE_POLL = Duration.ofMillis(200);
     private static final Duration RETRY = Duration.ofSeconds(1);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(10);
+    /** Forwarder-thread only: the bound on asynchronous commits. */
+    private final CommitInFlight commits = new CommitInFlight(COMMIT_TIMEOUT);
 
     /** A fetched record waiting for its hold to end, with the time to look at it again. */
     private static final class Waiting {
@@ -237,11 +239,15 @@ final class DelayForwarder implements ConsumerRebalanceListener {
         return due;
     }
 
+    /** Commits the moved records' offsets asynchronously, at most one commit in flight ({@link CommitInFlight}). */
     private void commit() {
+        if (commits.busy()) return;
         Map<TopicPartition, OffsetAndMetadata> due = commitsDue(parts.keySet());
         if (due.isEmpty()) return;
         due.forEach((tp, o) -> parts.get(tp).committed = o.offset());
+        commits.sent();
         consumer.commitAsync(due, (offsets, error) -> {
+            commits.answered();
             if (error == null) return;
             log.debug("Delay tier commit failed (retried with the next one): {}", error.toString());
             offsets.forEach((tp, o) -> {

@@ -225,9 +225,8 @@ final class KafkaReceiver implements TransportSubscription, ConsumerRebalanceLis
      */
     private Map<TopicPartition, Long> latestStart = Map.of();
 
-    /** Poll-thread only: an asynchronous commit was sent and its callback has not run yet. */
-    private boolean commitInFlight;
-    private long commitSentNanos;
+    /** Poll-thread only: the bound on asynchronous commits. */
+    private final CommitInFlight commits = new CommitInFlight(COMMIT_TIMEOUT);
 
     private Map<TopicPartition, Long> endOffsets() {
         List<TopicPartition> tps = new ArrayList<>();
@@ -426,13 +425,11 @@ final class KafkaReceiver implements TransportSubscription, ConsumerRebalanceLis
     }
 
     /**
-     * Commits what completed since the last commit, asynchronously, with at most one commit in flight: the next
-     * one, covering everything completed meanwhile, goes once the broker answered. Without that bound a loop that
-     * wakes for every settlement (a full in-flight window) sent a commit per message, thousands queued at the
-     * coordinator, and the broker's work for them came out of the same CPUs as the consumer's.
+     * Commits what completed since the last commit, asynchronously, with at most one commit in flight
+     * ({@link CommitInFlight}): with the in-flight window full this loop wakes for every settlement.
      */
     private void commitIfNeeded() {
-        if (commitInFlight && System.nanoTime() - commitSentNanos < COMMIT_TIMEOUT.toNanos()) return; // a lost callback stops nothing
+        if (commits.busy()) return;
         Map<TopicPartition, OffsetAndMetadata> due = commitsDue(partitions.keySet());
         if (due.isEmpty()) return;
         due.forEach((tp, o) -> {
@@ -440,10 +437,9 @@ final class KafkaReceiver implements TransportSubscription, ConsumerRebalanceLis
             p.committed = o.offset();
             p.parkedChanged = false;
         });
-        commitInFlight = true;
-        commitSentNanos = System.nanoTime();
+        commits.sent();
         consumer.commitAsync(due, (offsets, error) -> {
-            commitInFlight = false;
+            commits.answered();
             if (error == null) return;
             log.debug("Async commit on '{}' failed (will retry with the next one): {}", topic, error.toString());
             offsets.forEach((tp, o) -> {
