@@ -266,18 +266,20 @@ public final class Message {
     }
 
     /*
-     * The last value of source, type, datacontenttype and dataschema that passed validation, compared by identity:
-     * a String that was valid stays valid, and these attributes repeat from message to message (a driver decoding
-     * them hands out one String per repeated header value; publishers pass their constants), so their checks, a URI
-     * parse among them, run once per distinct instance instead of per message. Read and written without locks: a
-     * String is immutable and safely published, and a lost or stale entry only means checking again.
+     * The last value of source, type, datacontenttype and dataschema that passed validation: validity depends on the
+     * characters only, and these attributes repeat from message to message, so their checks, a URI parse among them,
+     * run once per distinct value instead of per message. Compared by identity first (publishers pass constants, the
+     * Kafka decoder hands out one String per repeated header value), then by content (the other drivers' clients
+     * build a new String per message). Read and written without locks: a String is immutable and safely published,
+     * and a lost or stale entry only means checking again.
      */
     private static final int SOURCE = 0, TYPE = 1, CONTENT_TYPE = 2, SCHEMA = 3;
     private static final String[] VALID = new String[4];
 
-    /** {@code value} of a repeating attribute, validated unless it is the instance last found valid. */
+    /** {@code value} of a repeating attribute, validated unless it equals the value last found valid. */
     private static String checked(int attribute, String value) {
-        if (value != null && VALID[attribute] == value) return value;
+        String valid = VALID[attribute];
+        if (value != null && (valid == value || value.equals(valid))) return value;
         String checked = switch (attribute) {
             case SOURCE -> requireUriReference(requireText("source", value));
             case TYPE -> requireText("type", value);

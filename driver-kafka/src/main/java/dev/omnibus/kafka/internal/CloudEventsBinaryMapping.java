@@ -76,6 +76,18 @@ public final class CloudEventsBinaryMapping {
         return name;
     }
 
+    /** {@code ce_<extension>} header name to extension name, the reverse of {@link #headerName} (at most 1,024 kept). */
+    private static final java.util.concurrent.ConcurrentHashMap<String, String> EXTENSION_NAMES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String extensionName(String header) {
+        String name = EXTENSION_NAMES.get(header);
+        if (name == null) {
+            name = header.substring(PREFIX.length());
+            if (EXTENSION_NAMES.size() < 1024) EXTENSION_NAMES.putIfAbsent(header, name);
+        }
+        return name;
+    }
+
     /** The record key: the {@code partitionkey}, or {@code null}. */
     public static byte[] key(Message m) {
         String k = m.key();
@@ -133,7 +145,7 @@ public final class CloudEventsBinaryMapping {
             if (time != null) b.time(parseTime(time));
             if (extensions != null) {
                 for (int k = 0; k < extensions.size(); k += 2) {
-                    b.extension(extensions.get(k).substring(PREFIX.length()), extensions.get(k + 1));
+                    b.extension(extensionName(extensions.get(k)), extensions.get(k + 1));
                 }
             }
             if (!keyHeader && record.key() != null) b.key(new String(record.key(), StandardCharsets.UTF_8));

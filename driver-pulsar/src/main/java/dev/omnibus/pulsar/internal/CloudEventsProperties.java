@@ -10,6 +10,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The CloudEvents binding Omnibus uses on Pulsar (there is no official one): binary mode mirroring the
@@ -85,11 +86,8 @@ public final class CloudEventsProperties {
             String time = properties.get(PREFIX + "time");
             if (time != null) b.time(parseTime(time));
             for (Map.Entry<String, String> e : properties.entrySet()) {
-                String name = e.getKey();
-                if (!name.startsWith(PREFIX)) continue;
-                String attr = name.substring(PREFIX.length());
-                if (Message.RESERVED_NAMES.contains(attr)) continue;
-                b.extension(attr, e.getValue());
+                String extension = extensionName(e.getKey());
+                if (extension != NO_EXTENSION) b.extension(extension, e.getValue());
             }
             String partitionKey = key != null ? key : properties.get(PREFIX + Message.KEY_EXTENSION);
             b.key(partitionKey);
@@ -97,6 +95,25 @@ public final class CloudEventsProperties {
         } catch (IllegalArgumentException | InvalidMessageException | DateTimeParseException e) {
             throw invalid(where + " carries an invalid CloudEvents attribute: " + e.getMessage(), data, properties);
         }
+    }
+
+    /** Property name to extension name (or {@link #NO_EXTENSION}), at most 1,024 names kept. */
+    private static final ConcurrentHashMap<String, String> EXTENSION_NAMES = new ConcurrentHashMap<>();
+    /** What {@link #extensionName} returns for a property that carries no extension (compared by identity). */
+    private static final String NO_EXTENSION = new String("(none)");
+
+    /**
+     * The extension a {@code ce_<name>} property carries, or {@link #NO_EXTENSION} (a context attribute, or not a
+     * {@code ce_} property). Malformed names are returned as they are, for the builder to refuse.
+     */
+    private static String extensionName(String property) {
+        String name = EXTENSION_NAMES.get(property);
+        if (name == null) {
+            name = property.startsWith(PREFIX) ? property.substring(PREFIX.length()) : NO_EXTENSION;
+            if (Message.RESERVED_NAMES.contains(name)) name = NO_EXTENSION;
+            if (EXTENSION_NAMES.size() < 1024) EXTENSION_NAMES.putIfAbsent(property, name);
+        }
+        return name;
     }
 
     private static Instant parseTime(String text) {
