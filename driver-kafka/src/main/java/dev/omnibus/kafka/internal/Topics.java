@@ -5,7 +5,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -125,6 +128,7 @@ final class Topics {
         NewTopic nt = new NewTopic(topic, Optional.of(partitions), rf < 0 ? Optional.empty() : Optional.of(rf)).configs(config);
         CreateTopicsOptions opts = new CreateTopicsOptions().timeoutMs((int) settings.subscribeTimeout().toMillis());
         return admin.createTopics(List.of(nt), opts).all().toCompletionStage().toCompletableFuture()
+                .thenCompose(v -> awaitLeaders(topic, partitions))
                 .thenApply(v -> new Info(topic, settings.maxMessageBytes()))
                 .exceptionallyCompose(error -> {
                     Throwable cause = unwrap(error);
@@ -143,6 +147,25 @@ final class Topics {
                     }
                     return CompletableFuture.failedFuture(cause);
                 });
+    }
+
+    /** How long {@link #awaitLeaders} waits at most. */
+    private static final int LEADER_WAIT_MS = 5_000;
+
+    /**
+     * Waits until the leader of every partition of a topic just created serves it (a ListOffsets request is answered;
+     * the admin client retries NOT_LEADER_OR_FOLLOWER and UNKNOWN_TOPIC_OR_PARTITION within the timeout). A produce
+     * request that reaches a leader before it applied the new partition fails NOT_LEADER_OR_FOLLOWER while a later
+     * batch of the same idempotent producer can be written first; the failed batch is then refused as out of order on
+     * every retry until {@code delivery.timeout.ms} expires it (KAFKA-15591: seen in this project's CI on Kafka 4.1.1,
+     * a publish to a new topic unconfirmed after 60 s). Never fails: past the timeout the producer's own retries go on.
+     */
+    private CompletableFuture<Void> awaitLeaders(String topic, int partitions) {
+        Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+        for (int p = 0; p < partitions; p++) latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        return admin.listOffsets(latest, new ListOffsetsOptions().timeoutMs(LEADER_WAIT_MS)).all()
+                .toCompletionStage().toCompletableFuture()
+                .handle((offsets, error) -> null);
     }
 
     /**
