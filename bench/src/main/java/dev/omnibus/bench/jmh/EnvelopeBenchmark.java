@@ -2,7 +2,11 @@ package dev.omnibus.bench.jmh;
 
 import dev.omnibus.Codec;
 import dev.omnibus.Message;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.impl.LongStringHelper;
 import dev.omnibus.kafka.internal.CloudEventsBinaryMapping;
+import dev.omnibus.pulsar.internal.CloudEventsProperties;
+import dev.omnibus.rabbitmq.internal.CloudEventsAmqp;
 import io.cloudevents.CloudEvent;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
@@ -20,14 +24,16 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Envelope hot paths of omnibus-api, per message: building a {@link Message}, the CloudEvents
- * conversion both ways, the default JSON codec, and the Kafka binary-mode mapping (ce_ headers) as an
- * example of a driver's wire encode/decode. Run with {@code -prof gc} for bytes allocated per operation
+ * conversion both ways, the default JSON codec, and the drivers' wire mappings: Kafka's binary mode (ce_
+ * headers, encode and decode) and the decoders of Pulsar (ce_ properties) and RabbitMQ (cloudEvents: headers). Run with {@code -prof gc} for bytes allocated per operation
  * (see docs/benchmarks.md).
  */
 @State(Scope.Thread)
@@ -47,6 +53,8 @@ public class EnvelopeBenchmark {
     private OrderPlaced order;
     private byte[] orderJson;
     private ConsumerRecord<byte[], byte[]> record;
+    private Map<String, String> pulsarProperties;
+    private AMQP.BasicProperties amqpProperties;
 
     @Setup
     public void setUp() {
@@ -61,6 +69,11 @@ public class EnvelopeBenchmark {
         record = new ConsumerRecord<>("orders", 0, 42L, System.currentTimeMillis(), TimestampType.CREATE_TIME,
                 -1, -1, CloudEventsBinaryMapping.key(message), CloudEventsBinaryMapping.value(message),
                 new RecordHeaders(headers.toArray()), Optional.empty());
+        pulsarProperties = CloudEventsProperties.encode(message);
+        AMQP.BasicProperties sent = CloudEventsAmqp.properties(message, null);
+        Map<String, Object> received = new HashMap<>();
+        sent.getHeaders().forEach((k, v) -> received.put(k, v instanceof String text ? LongStringHelper.asLongString(text) : v));
+        amqpProperties = sent.builder().headers(received).build();
     }
 
     @Benchmark
@@ -95,4 +108,19 @@ public class EnvelopeBenchmark {
 
     @Benchmark
     public Message kafkaDecode() { return CloudEventsBinaryMapping.decode(record); }
+
+    /**
+     * Pulsar: the {@code ce_} message properties back into a {@link Message}. The properties are first copied into
+     * new Strings, as the Pulsar client decodes them per message (the copy is part of the figure).
+     */
+    @Benchmark
+    public Message pulsarDecode() {
+        Map<String, String> fresh = new HashMap<>(pulsarProperties.size() * 2);
+        pulsarProperties.forEach((k, v) -> fresh.put(new String(k), new String(v)));
+        return CloudEventsProperties.decode(fresh, "order-42", payload, "benchmark");
+    }
+
+    /** RabbitMQ: AMQP properties whose headers are {@code LongString}s, as amqp-client delivers them, into a {@link Message}. */
+    @Benchmark
+    public Message rabbitmqDecode() { return CloudEventsAmqp.decode(amqpProperties, payload); }
 }
