@@ -204,8 +204,11 @@ public abstract class MessagingFaultKit extends BrokerKit {
         CrashingChild(String mode, String topic, String group) throws java.io.IOException {
             List<String> args = new ArrayList<>(List.of(mode, fixture().url(), topic, group));
             fixture().options().forEach((k, v) -> args.add(k + "=" + v));
+            // the child has the test class path: with its log on stderr (read below) it does not truncate the log
+            // file a test module's simplelogger.properties names (target/test-log.txt), which the test JVM writes
             process = new ProcessBuilder(ForkedProcess.javaCommand(System.getProperty("java.class.path"),
-                    List.of("-Xmx256m"), CrashingConsumer.class.getName(), args)).redirectErrorStream(true).start();
+                    List.of("-Xmx256m", "-Dorg.slf4j.simpleLogger.logFile=System.err"), CrashingConsumer.class.getName(), args))
+                    .redirectErrorStream(true).start();
             Thread reader = new Thread(() -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line; (line = r.readLine()) != null; ) lines.add(line);
