@@ -121,11 +121,14 @@ public abstract class BrokerKit {
 
     /** A new connection with extra options. */
     protected final Messaging connect(Map<String, String> extraOptions) {
-        BrokerFixture f = fixture();
-        Messaging m = Messaging.connect(MessagingConfig.builder(f.url()).options(f.options()).options(extraOptions)
-                .option("closeTimeout", "5s").build());
+        Messaging m = Messaging.connect(config(fixture(), extraOptions));
         opened.add(m);
         return m;
+    }
+
+    /** The configuration of every kit connection: the fixture's URL and options, then {@code extraOptions}, closing within 5 s. */
+    private static MessagingConfig config(BrokerFixture f, Map<String, String> extraOptions) {
+        return MessagingConfig.builder(f.url()).options(f.options()).options(extraOptions).option("closeTimeout", "5s").build();
     }
 
     /** Closes {@code m} after the test, like the connections of {@link #connect()}. */
@@ -167,7 +170,7 @@ public abstract class BrokerKit {
      */
     protected final boolean declares(Capability c) {
         return CAPABILITIES.computeIfAbsent(fixture(), f -> {
-            try (Messaging m = Messaging.connect(MessagingConfig.builder(f.url()).options(f.options()).option("closeTimeout", "5s").build())) {
+            try (Messaging m = Messaging.connect(config(f, Map.of()))) {
                 return Set.copyOf(m.capabilities());
             }
         }).contains(c);

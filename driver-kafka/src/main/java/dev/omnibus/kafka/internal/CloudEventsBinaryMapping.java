@@ -4,6 +4,7 @@ import dev.omnibus.InvalidEnvelopeException;
 import dev.omnibus.InvalidMessageException;
 import dev.omnibus.Message;
 import dev.omnibus.internal.StructuredCloudEvents;
+import dev.omnibus.spi.NameCache;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -64,29 +65,15 @@ public final class CloudEventsBinaryMapping {
         return h;
     }
 
-    /** {@code ce_<extension>} header names, built once per name (at most 1,024 names are kept). */
-    private static final java.util.concurrent.ConcurrentHashMap<String, String> HEADER_NAMES = new java.util.concurrent.ConcurrentHashMap<>();
+    /** {@code ce_<extension>} header names, built once per name. */
+    private static final NameCache HEADER_NAMES = NameCache.of(extension -> PREFIX + extension);
 
-    private static String headerName(String extension) {
-        String name = HEADER_NAMES.get(extension);
-        if (name == null) {
-            name = PREFIX + extension;
-            if (HEADER_NAMES.size() < 1024) HEADER_NAMES.putIfAbsent(extension, name);
-        }
-        return name;
-    }
+    private static String headerName(String extension) { return HEADER_NAMES.get(extension); }
 
-    /** {@code ce_<extension>} header name to extension name, the reverse of {@link #headerName} (at most 1,024 kept). */
-    private static final java.util.concurrent.ConcurrentHashMap<String, String> EXTENSION_NAMES = new java.util.concurrent.ConcurrentHashMap<>();
+    /** {@code ce_<name>} header name to extension name, the reverse of {@link #headerName}. */
+    private static final NameCache EXTENSION_NAMES = NameCache.of(header -> header.substring(PREFIX.length()));
 
-    private static String extensionName(String header) {
-        String name = EXTENSION_NAMES.get(header);
-        if (name == null) {
-            name = header.substring(PREFIX.length());
-            if (EXTENSION_NAMES.size() < 1024) EXTENSION_NAMES.putIfAbsent(header, name);
-        }
-        return name;
-    }
+    private static String extensionName(String header) { return EXTENSION_NAMES.get(header); }
 
     /** The record key: the {@code partitionkey}, or {@code null}. */
     public static byte[] key(Message m) {

@@ -4,6 +4,7 @@ import dev.omnibus.InvalidEnvelopeException;
 import dev.omnibus.InvalidMessageException;
 import dev.omnibus.Message;
 import dev.omnibus.internal.StructuredCloudEvents;
+import dev.omnibus.spi.NameCache;
 import io.nats.client.impl.Headers;
 
 import java.io.ByteArrayOutputStream;
@@ -28,6 +29,10 @@ import java.util.Map;
  */
 public final class CloudEventsNats {
     static final String PREFIX = "ce-";
+    /** Extension name to {@code ce-<name>} header name. */
+    private static final NameCache HEADER_NAMES = NameCache.of(extension -> PREFIX + extension);
+    /** {@code ce-<name>} header name to extension name. */
+    private static final NameCache EXTENSION_NAMES = NameCache.of(header -> header.substring(PREFIX.length()));
     static final String SPECVERSION = "ce-specversion";
     static final String ID = "ce-id";
     static final String SOURCE = "ce-source";
@@ -55,7 +60,7 @@ public final class CloudEventsNats {
         if (m.subject() != null) h.put(SUBJECT, encode(m.subject()));
         if (m.dataSchema() != null) h.put(DATASCHEMA, encode(m.dataSchema()));
         if (m.dataContentType() != null) h.put(CONTENT_TYPE, encode(m.dataContentType()));
-        for (Map.Entry<String, String> e : m.extensions().entrySet()) h.put(PREFIX + e.getKey(), encode(e.getValue()));
+        for (Map.Entry<String, String> e : m.extensions().entrySet()) h.put(HEADER_NAMES.get(e.getKey()), encode(e.getValue()));
         return h;
     }
 
@@ -105,7 +110,7 @@ public final class CloudEventsNats {
                     case SUBJECT -> b.subject(value);
                     case DATASCHEMA -> b.dataSchema(value);
                     case DATACONTENTTYPE -> contentType = value;
-                    default -> b.extension(name.substring(PREFIX.length()), value);
+                    default -> b.extension(EXTENSION_NAMES.get(name), value);
                 }
             }
             dev.omnibus.spi.Payloads.adopt(b, body, contentType);

@@ -4,13 +4,13 @@ import dev.omnibus.InvalidEnvelopeException;
 import dev.omnibus.InvalidMessageException;
 import dev.omnibus.Message;
 import dev.omnibus.internal.StructuredCloudEvents;
+import dev.omnibus.spi.NameCache;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The CloudEvents binding Omnibus uses on Pulsar (there is no official one): binary mode mirroring the
@@ -97,24 +97,20 @@ public final class CloudEventsProperties {
         }
     }
 
-    /** Property name to extension name (or {@link #NO_EXTENSION}), at most 1,024 names kept. */
-    private static final ConcurrentHashMap<String, String> EXTENSION_NAMES = new ConcurrentHashMap<>();
     /** What {@link #extensionName} returns for a property that carries no extension (compared by identity). */
     private static final String NO_EXTENSION = new String("(none)");
+
+    /** Property name to extension name (or {@link #NO_EXTENSION}). */
+    private static final NameCache EXTENSION_NAMES = NameCache.of(property -> {
+        String name = property.startsWith(PREFIX) ? property.substring(PREFIX.length()) : NO_EXTENSION;
+        return Message.RESERVED_NAMES.contains(name) ? NO_EXTENSION : name;
+    });
 
     /**
      * The extension a {@code ce_<name>} property carries, or {@link #NO_EXTENSION} (a context attribute, or not a
      * {@code ce_} property). Malformed names are returned as they are, for the builder to refuse.
      */
-    private static String extensionName(String property) {
-        String name = EXTENSION_NAMES.get(property);
-        if (name == null) {
-            name = property.startsWith(PREFIX) ? property.substring(PREFIX.length()) : NO_EXTENSION;
-            if (Message.RESERVED_NAMES.contains(name)) name = NO_EXTENSION;
-            if (EXTENSION_NAMES.size() < 1024) EXTENSION_NAMES.putIfAbsent(property, name);
-        }
-        return name;
-    }
+    private static String extensionName(String property) { return EXTENSION_NAMES.get(property); }
 
     private static Instant parseTime(String text) {
         try {

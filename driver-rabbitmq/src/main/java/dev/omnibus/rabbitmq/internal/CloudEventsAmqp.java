@@ -5,6 +5,7 @@ import dev.omnibus.InvalidEnvelopeException;
 import dev.omnibus.InvalidMessageException;
 import dev.omnibus.Message;
 import dev.omnibus.internal.StructuredCloudEvents;
+import dev.omnibus.spi.NameCache;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -12,7 +13,6 @@ import java.time.format.DateTimeParseException;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The CloudEvents AMQP protocol binding (binary content mode) on AMQP 0-9-1: every context attribute and
@@ -182,29 +182,18 @@ public final class CloudEventsAmqp {
         return v != null ? v : headers.get(altHeader);
     }
 
-    /** Header name to attribute name ("" for a header that is not one), at most 1,024 names kept. */
-    private static final ConcurrentHashMap<String, String> ATTRIBUTE_NAMES = new ConcurrentHashMap<>();
-    /** Extension name to {@code cloudEvents:<name>}, at most 1,024 names kept. */
-    private static final ConcurrentHashMap<String, String> HEADER_NAMES = new ConcurrentHashMap<>();
+    /** Header name to attribute name ("" for a header that is not one). */
+    private static final NameCache ATTRIBUTE_NAMES = NameCache.of(header -> header.startsWith(PREFIX)
+            ? header.substring(PREFIX.length()) : header.startsWith(ALT_PREFIX) ? header.substring(ALT_PREFIX.length()) : "");
+    /** Extension name to {@code cloudEvents:<name>}. */
+    private static final NameCache HEADER_NAMES = NameCache.of(extension -> PREFIX + extension);
 
     private static String attributeName(String header) {
         String name = ATTRIBUTE_NAMES.get(header);
-        if (name == null) {
-            name = header.startsWith(PREFIX) ? header.substring(PREFIX.length())
-                    : header.startsWith(ALT_PREFIX) ? header.substring(ALT_PREFIX.length()) : "";
-            if (ATTRIBUTE_NAMES.size() < 1024) ATTRIBUTE_NAMES.putIfAbsent(header, name);
-        }
         return name.isEmpty() ? null : name;
     }
 
-    private static String headerName(String extension) {
-        String header = HEADER_NAMES.get(extension);
-        if (header == null) {
-            header = PREFIX + extension;
-            if (HEADER_NAMES.size() < 1024) HEADER_NAMES.putIfAbsent(extension, header);
-        }
-        return header;
-    }
+    private static String headerName(String extension) { return HEADER_NAMES.get(extension); }
 
     private static String text(Object v) {
         if (v == null) return null;
