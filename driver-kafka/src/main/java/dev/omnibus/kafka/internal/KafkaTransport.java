@@ -182,6 +182,10 @@ public final class KafkaTransport implements Transport {
         c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Math.max(1024 * 1024, fetch));
         c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Math.max(50 * 1024 * 1024, fetch));
         c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        // KafkaConsumer.close() waits for the fetch in flight, which an idle topic's broker holds for up to
+        // fetch.max.wait.ms (KAFKA-19884): 100 ms instead of 500 makes every subscription close ~400 ms faster; a
+        // topic with records answers at once either way
+        c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
         c.putAll(settings.consumer());
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
