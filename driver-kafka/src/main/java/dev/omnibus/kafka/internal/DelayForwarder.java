@@ -4,7 +4,7 @@ import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -85,15 +85,17 @@ final class DelayForwarder implements ConsumerRebalanceListener {
 
     private record Done(TopicPartition tp, long offset, Waiting failed, Part part) {}
 
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Consumer<byte[], byte[]> consumer;
     private final Producer<byte[], byte[]> producer;
     private final Topics topics;
     private final Map<TopicPartition, Part> parts = new LinkedHashMap<>();
+    /** Assigned tier partitions whose committed offset and position are not read yet: paused (see {@link #onPartitionsAssigned}). */
+    private final Set<TopicPartition> uninitialised = new HashSet<>();
     private final ConcurrentLinkedQueue<Done> done = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     private volatile boolean closing;
 
-    DelayForwarder(KafkaConsumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, Topics topics) {
+    DelayForwarder(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, Topics topics) {
         this.consumer = consumer;
         this.producer = producer;
         this.topics = topics;
@@ -135,7 +137,9 @@ final class DelayForwarder implements ConsumerRebalanceListener {
         }
     }
 
-    private void loopOnce() {
+    /** One pass of the forwarding loop (package-private for DelayForwarderTest). */
+    void loopOnce() {
+        initialise();
         applyDone();
         long now = System.currentTimeMillis();
         long next = now + IDLE_POLL.toMillis();
@@ -280,21 +284,52 @@ final class DelayForwarder implements ConsumerRebalanceListener {
         if (revoked.isEmpty()) return;
         settleAndCommit(revoked);
         revoked.forEach(parts::remove);
+        uninitialised.removeAll(revoked);
     }
 
     @Override
-    public void onPartitionsLost(Collection<TopicPartition> lost) { lost.forEach(parts::remove); }
+    public void onPartitionsLost(Collection<TopicPartition> lost) {
+        lost.forEach(parts::remove);
+        uninitialised.removeAll(lost);
+    }
 
+    /**
+     * Assigned tier partitions stay paused until {@link #initialise()} has read their committed offset and position.
+     * A broker that did not answer in time (killed during the rebalance) used to leave a partition assigned without
+     * its {@link Part}, and the poll then skipped its records: scheduled messages waited until the next rebalance
+     * (CI, 2026-12-03). Now the partition stays paused and the loop retries.
+     */
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
         if (assigned.isEmpty()) return;
-        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(assigned), COMMIT_TIMEOUT);
-        for (TopicPartition tp : assigned) {
+        consumer.pause(assigned);
+        uninitialised.addAll(assigned);
+        try {
+            initialise();
+        } catch (KafkaException e) {
+            log.warn("The delay forwarder could not read the position of {} yet (retried): {}", uninitialised, e.toString());
+        }
+    }
+
+    /** Reads the committed offset and position of every assigned tier partition not read yet; the loop resumes it. */
+    private void initialise() {
+        if (uninitialised.isEmpty()) return;
+        Set<TopicPartition> added = new HashSet<>(uninitialised);
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(added, COMMIT_TIMEOUT);
+        for (TopicPartition tp : added) {
             Part p = new Part(consumer.position(tp, COMMIT_TIMEOUT));
             OffsetAndMetadata c = committed.get(tp);
             p.committed = c == null ? -1 : c.offset();
             parts.put(tp, p);
+            uninitialised.remove(tp);
         }
+    }
+
+    /** Records read from the tiers and held here, not moved yet (for DelayForwarderTest). */
+    int held() {
+        int n = 0;
+        for (Part p : parts.values()) n += p.buffered.size();
+        return n;
     }
 
     void close(Duration timeout) {
