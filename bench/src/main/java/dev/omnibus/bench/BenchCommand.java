@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmark Omnibus against the native client of a broker: alternating native and Omnibus legs",
-                "(a warm-up pair, then --pairs measured pairs) against one broker in one process.",
+                "(--warmup-pairs unmeasured pairs, then --pairs measured pairs) against one broker in one process.",
                 "Shipped workloads: 1kb-max-rate, 1kb-fixed-rate, 100b-many-keys (or a YAML file)."})
 public final class BenchCommand implements Callable<Integer> {
 
@@ -45,6 +45,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--pairs", defaultValue = "3", description = "measured native/Omnibus pairs after the warm-up pair (default: ${DEFAULT-VALUE})")
     int pairs;
+
+    @Option(names = "--warmup-pairs", defaultValue = "" + BenchRun.DEFAULT_WARMUP_PAIRS, description = "unmeasured native/Omnibus "
+            + "pairs before the measured ones, 0 to 10 (default: ${DEFAULT-VALUE}; one did not warm a freshly started broker)")
+    int warmupPairs;
 
     @Option(names = "--instrumented", description = "Omnibus legs run with omnibus-opentelemetry (OpenTelemetry SDK, every span sampled) "
             + "and omnibus-micrometer (Prometheus registry): the overhead of observation")
@@ -133,10 +137,15 @@ public final class BenchCommand implements Callable<Integer> {
             System.err.println("bench: --pairs must be at least 1, got " + pairs);
             return 2;
         }
+        if (warmupPairs < 0 || warmupPairs > 10) {
+            System.err.println("bench: --warmup-pairs must be from 0 to 10, got " + warmupPairs);
+            return 2;
+        }
         Path dir = out != null ? out : Path.of("bench", "results",
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + broker + "-" + w.name() + (perfTool ? "-perf-tool" : overhead ? "-overhead" : instrumented ? "-instrumented" : envelope ? "-envelope" : tracedNative ? "-traced-native" : ""));
         if (perfTool) System.out.printf("bench: the broker's own load tool with the shape of %s on %s; results in %s%n", w.name(), broker, dir);
-        else System.out.printf("bench: %s on %s, %d measured pairs after a warm-up pair; results in %s%n", w.name(), broker, pairs, dir);
+        else System.out.printf("bench: %s on %s, %d measured pairs after %d warm-up pair(s); results in %s%n", w.name(), broker, pairs,
+                warmupPairs, dir);
         BrokerTarget target;
         try {
             target = BrokerTarget.open(broker, url);
@@ -165,7 +174,7 @@ public final class BenchCommand implements Callable<Integer> {
                     : overhead ? Contrast.OBSERVATION_OVERHEAD
                     : instrumented ? Contrast.NATIVE_VS_INSTRUMENTED
                     : envelope ? Contrast.NATIVE_ENVELOPE_VS_OMNIBUS : Contrast.NATIVE_VS_OMNIBUS;
-            RunResult result = new BenchRun(target, w, pairs, System.out, contrast).sampleRatio(sampleRatio).observers(observers).run();
+            RunResult result = new BenchRun(target, w, pairs, System.out, contrast).warmupPairs(warmupPairs).sampleRatio(sampleRatio).observers(observers).run();
             ResultWriter.write(result, dir, instrumented || overhead
                     ? "Omnibus legs instrumented (" + String.join(" + ", observers.stream().sorted(java.util.Comparator.reverseOrder())
                             .map(o -> "omnibus-" + o).toList()) + ")." + (note == null ? "" : " " + note) : note);

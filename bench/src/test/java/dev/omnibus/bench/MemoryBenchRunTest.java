@@ -38,7 +38,7 @@ class MemoryBenchRunTest {
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         RunResult r;
         try (BrokerTarget target = BrokerTarget.open("memory", null)) {
-            r = new BenchRun(target, w, 1, new PrintStream(progress, true)).run();
+            r = new BenchRun(target, w, 1, new PrintStream(progress, true)).warmupPairs(1).run();
         }
         assertThat(r.legs()).extracting(LegResult::kind).containsExactly("native", "omnibus", "omnibus", "native"); // who goes first alternates
         assertThat(r.legs()).extracting(LegResult::pair).containsExactly(0, 0, 1, 1);
@@ -60,6 +60,31 @@ class MemoryBenchRunTest {
         assertThat(json.get("legs").get(0).get("cpuMicrosPerMessage").asDouble()).isPositive();
         assertThat(Files.size(dir.resolve("latency.png"))).isPositive();
         assertThat(Files.size(dir.resolve("throughput.png"))).isPositive();
+    }
+
+    @Test
+    void moreWarmUpPairsRunFirstAndAreLeftOutOfTheComparison() throws Exception {
+        Workload w = WorkloadLoader.parse(TINY, "tiny");
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        RunResult r;
+        try (BrokerTarget target = BrokerTarget.open("memory", null)) {
+            r = new BenchRun(target, w, 1, new PrintStream(progress, true)).warmupPairs(2).run();
+        }
+        // the last warm-up pair goes native first and pair 1 Omnibus first, whatever the number of warm-up pairs
+        assertThat(r.legs()).extracting(LegResult::kind)
+                .containsExactly("omnibus", "native", "native", "omnibus", "omnibus", "native");
+        assertThat(r.legs()).extracting(LegResult::pair).containsExactly(-1, -1, 0, 0, 1, 1);
+        assertThat(r.legs()).extracting(LegResult::warmup).containsExactly(true, true, true, true, false, false);
+        assertThat(r.comparison()).allSatisfy(row -> assertThat(row.pairRatios()).hasSize(1));
+        assertThat(progress.toString()).contains("leg 1/6 omnibus      warm-up 1/2").contains("leg 3/6 native       warm-up 2/2")
+                .contains("leg 5/6 omnibus      pair 1");
+        assertThat(ResultWriter.markdown(r, null)).contains("1 measured native/Omnibus pairs after 2 warm-up pairs");
+    }
+
+    @Test
+    void commandRejectsAWarmUpPairCountOutOfRange() {
+        assertThat(new CommandLine(new BenchCommand()).execute("--broker", "memory", "--warmup-pairs", "11")).isEqualTo(2);
+        assertThat(new CommandLine(new BenchCommand()).execute("--broker", "memory", "--warmup-pairs", "-1")).isEqualTo(2);
     }
 
     @Test

@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * The Omnibus/native comparison of a run. For every {@link Figure}: the median native and Omnibus
  * values over the measured pairs, the per-pair ratios (Omnibus / native of the same pair, legs run back
- * to back) and their min/median/max. The headline ratio is the median per-pair ratio. The warm-up pair
- * (pair 0) is left out.
+ * to back) and their min/median/max. The headline ratio is the median per-pair ratio. The warm-up pairs
+ * (pair 0 and below) are left out.
  *
  * <p>Targets (issue 9), judged per pair like the ratio and then by the median pair: throughput ratio
  * &ge; 0.95; p99 latency &le; 1.10 &times; native + 0.5 ms (the median over pairs of

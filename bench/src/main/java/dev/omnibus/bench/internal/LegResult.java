@@ -6,7 +6,8 @@ import org.HdrHistogram.Histogram;
  * What one leg measured, over its recorded window only. Latency histograms are in nanoseconds.
  *
  * @param kind                 {@code native} or {@code omnibus}
- * @param pair                 0 for the warm-up pair (not compared), then 1, 2, …
+ * @param pair                 0 or below for a warm-up pair (not compared; with n warm-up pairs {@code 1 - n} to 0),
+ *                             then 1, 2, … for the measured pairs
  * @param topic                the fresh topic of this leg
  * @param windowSeconds        length of the recorded window
  * @param publishRate          broker-confirmed publishes per second in the window
@@ -29,8 +30,8 @@ public record LegResult(String kind, int pair, String topic, double windowSecond
                         double consumeRate, double consumeMBps, Histogram publishLatency, Histogram endToEndLatency,
                         double allocBytesPerMessage, double cpuMicrosPerMessage, long sent, long acked, long received, long errors, long outOfOrder) {
 
-    /** True for the legs of the warm-up pair. */
-    public boolean warmup() { return pair == 0; }
+    /** True for the legs of a warm-up pair. */
+    public boolean warmup() { return pair <= 0; }
 
     /** A latency percentile in milliseconds (0 when nothing was recorded). */
     public static double percentileMs(Histogram h, double percentile) {

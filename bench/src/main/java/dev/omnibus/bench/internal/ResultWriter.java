@@ -124,7 +124,10 @@ public final class ResultWriter {
                 .append(", warm-up ").append(w.warmup().toSeconds()).append(" s + measured ").append(w.duration().toSeconds())
                 .append(" s per leg\n");
         long pairs = r.legs().stream().filter(l -> !l.warmup()).count() / 2;
-        sb.append("- ").append(pairs).append(" measured ").append(c.baselineLabel()).append("/").append(c.candidateLabel()).append(" pairs after a warm-up pair, which goes first alternating, one fresh topic per leg; ")
+        long warmups = r.legs().stream().filter(LegResult::warmup).count() / 2;
+        sb.append("- ").append(pairs).append(" measured ").append(c.baselineLabel()).append("/").append(c.candidateLabel())
+                .append(" pairs after ").append(warmups == 1 ? "a warm-up pair" : warmups + " warm-up pairs")
+                .append(", which goes first alternating, one fresh topic per leg; ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ")
                 .append(System.getProperty("java.version")).append("; ").append(r.startedAt()).append("\n\n");
         sb.append("| figure | unit | ").append(c.baselineLabel()).append(" | ").append(c.candidateLabel())
