@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,8 +88,8 @@ final class DelayForwarder implements ConsumerRebalanceListener {
     private final Producer<byte[], byte[]> producer;
     private final Topics topics;
     private final Map<TopicPartition, Part> parts = new LinkedHashMap<>();
-    /** Assigned tier partitions whose committed offset and position are not read yet: paused (see {@link #onPartitionsAssigned}). */
-    private final Set<TopicPartition> uninitialised = new HashSet<>();
+    /** Assigned tier partitions whose committed offset and position are not read yet: paused until read. */
+    private final UnreadPartitions unread;
     private final ConcurrentLinkedQueue<Done> done = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     private volatile boolean closing;
@@ -99,6 +98,7 @@ final class DelayForwarder implements ConsumerRebalanceListener {
         this.consumer = consumer;
         this.producer = producer;
         this.topics = topics;
+        this.unread = new UnreadPartitions(consumer, COMMIT_TIMEOUT, this::startPart);
         this.thread = new Thread(this::run, "omnibus-kafka-delay-forwarder");
         this.thread.setDaemon(true);
     }
@@ -139,7 +139,7 @@ final class DelayForwarder implements ConsumerRebalanceListener {
 
     /** One pass of the forwarding loop (package-private for DelayForwarderTest). */
     void loopOnce() {
-        initialise();
+        unread.read();
         applyDone();
         long now = System.currentTimeMillis();
         long next = now + IDLE_POLL.toMillis();
@@ -284,45 +284,30 @@ final class DelayForwarder implements ConsumerRebalanceListener {
         if (revoked.isEmpty()) return;
         settleAndCommit(revoked);
         revoked.forEach(parts::remove);
-        uninitialised.removeAll(revoked);
+        unread.removed(revoked);
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> lost) {
         lost.forEach(parts::remove);
-        uninitialised.removeAll(lost);
+        unread.removed(lost);
     }
 
-    /**
-     * Assigned tier partitions stay paused until {@link #initialise()} has read their committed offset and position.
-     * A broker that did not answer in time (killed during the rebalance) used to leave a partition assigned without
-     * its {@link Part}, and the poll then skipped its records: scheduled messages waited until the next rebalance
-     * (CI, 2026-12-03). Now the partition stays paused and the loop retries.
-     */
+    /** Assigned tier partitions stay paused until their committed offset and position are read ({@link UnreadPartitions}). */
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
-        if (assigned.isEmpty()) return;
-        consumer.pause(assigned);
-        uninitialised.addAll(assigned);
         try {
-            initialise();
+            unread.assigned(assigned);
         } catch (KafkaException e) {
-            log.warn("The delay forwarder could not read the position of {} yet (retried): {}", uninitialised, e.toString());
+            log.warn("The delay forwarder could not read the position of {} yet (retried): {}", unread.snapshot(), e.toString());
         }
     }
 
-    /** Reads the committed offset and position of every assigned tier partition not read yet; the loop resumes it. */
-    private void initialise() {
-        if (uninitialised.isEmpty()) return;
-        Set<TopicPartition> added = new HashSet<>(uninitialised);
-        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(added, COMMIT_TIMEOUT);
-        for (TopicPartition tp : added) {
-            Part p = new Part(consumer.position(tp, COMMIT_TIMEOUT));
-            OffsetAndMetadata c = committed.get(tp);
-            p.committed = c == null ? -1 : c.offset();
-            parts.put(tp, p);
-            uninitialised.remove(tp);
-        }
+    /** A tier partition read: its progress from here on. The loop resumes it (it resumes every partition with a Part). */
+    private void startPart(TopicPartition tp, OffsetAndMetadata committed) {
+        Part p = new Part(consumer.position(tp, COMMIT_TIMEOUT));
+        p.committed = committed == null ? -1 : committed.offset();
+        parts.put(tp, p);
     }
 
     /** Records read from the tiers and held here, not moved yet (for DelayForwarderTest). */

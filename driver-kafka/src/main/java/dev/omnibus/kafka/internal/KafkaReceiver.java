@@ -77,8 +77,8 @@ final class KafkaReceiver implements TransportSubscription, ConsumerRebalanceLis
     private final LinkedBlockingQueue<Settlement> settlements = new LinkedBlockingQueue<>();
     private final CompletableFuture<Void> established = new CompletableFuture<>();
     private final Map<TopicPartition, PartitionProgress> partitions = new LinkedHashMap<>();
-    /** Assigned partitions whose committed offset and position are not read yet: paused (see {@link #onPartitionsAssigned}). */
-    private final Set<TopicPartition> uninitialised = new HashSet<>();
+    /** Assigned partitions whose committed offset and position are not read yet: paused until read. */
+    private final UnreadPartitions unread;
     private final Thread thread;
     private volatile boolean receiving = true;
     private volatile boolean closing;
@@ -96,6 +96,7 @@ final class KafkaReceiver implements TransportSubscription, ConsumerRebalanceLis
         this.sink = sink;
         this.settings = settings;
         this.consumer = consumer;
+        this.unread = new UnreadPartitions(consumer, settings.subscribeTimeout(), this::startPartition);
         this.grouped = options.group() != null;
         this.thread = new Thread(this::run, "omnibus-kafka-" + topic + "-" + (grouped ? options.group() : "*"));
         this.thread.setDaemon(true);
@@ -205,7 +206,7 @@ final class KafkaReceiver implements TransportSubscription, ConsumerRebalanceLis
     }
 
     private void loopOnce() throws InterruptedException {
-        initialise();
+        unread.read();
         Settlement s;
         while ((s = settlements.poll()) != null) handle(s);
         commitIfNeeded();
@@ -412,7 +413,7 @@ final class KafkaReceiver implements TransportSubscription, ConsumerRebalanceLis
         if (pause) {
             consumer.pause(consumer.assignment()); // also covers partitions assigned by the last rebalance
         } else if (paused) {
-            consumer.resume(consumer.paused().stream().filter(tp -> !uninitialised.contains(tp)).toList());
+            consumer.resume(consumer.paused().stream().filter(tp -> !unread.contains(tp)).toList());
         }
         paused = pause;
     }
@@ -485,57 +486,42 @@ final class KafkaReceiver implements TransportSubscription, ConsumerRebalanceLis
         }
         commitNow(revoked);
         revoked.forEach(partitions::remove);
-        uninitialised.removeAll(revoked);
+        unread.removed(revoked);
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> lost) {
         lost.forEach(partitions::remove); // another member may own them already: do not commit
-        uninitialised.removeAll(lost);
+        unread.removed(lost);
     }
 
-    /**
-     * Assigned partitions stay paused until {@link #initialise()} has read their committed offset and position. A
-     * broker that does not answer in time (an outage during a rebalance) used to leave a partition assigned without
-     * its progress, and the poll then skipped its records until the next rebalance; now it stays paused and the
-     * poll loop retries.
-     */
+    /** Assigned partitions stay paused until their committed offset and position are read ({@link UnreadPartitions}). */
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
-        if (!assigned.isEmpty()) {
-            consumer.pause(assigned);
-            uninitialised.addAll(assigned);
-            try {
-                initialise();
-            } catch (KafkaException e) {
-                if (!established.isDone()) throw e; // the first assignment: subscribe() reports it
-                log.warn("Kafka consumer of '{}' could not read the position of {} yet (retried): {}", topic, uninitialised, e.toString());
-            }
+        try {
+            unread.assigned(assigned);
+        } catch (KafkaException e) {
+            if (!established.isDone()) throw e; // the first assignment: subscribe() reports it
+            log.warn("Kafka consumer of '{}' could not read the position of {} yet (retried): {}", topic, unread.snapshot(), e.toString());
         }
         established.complete(null);
     }
 
-    /** Reads the committed offset and position of every assigned partition not read yet, then lets it be fetched. */
-    private void initialise() {
-        if (uninitialised.isEmpty()) return;
-        Set<TopicPartition> added = new HashSet<>(uninitialised);
-        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(added, settings.subscribeTimeout());
-        // every record of the group's redelivery topic is for the group: a partition it has not committed yet
-        // is read from its beginning, whatever startFrom says
-        List<TopicPartition> fresh = added.stream().filter(tp -> tp.topic().equals(redeliveryTopic) && committed.get(tp) == null).toList();
-        if (!fresh.isEmpty()) consumer.seekToBeginning(fresh);
-        for (TopicPartition tp : added) {
-            Long start = committed.get(tp) == null ? latestStart.get(tp) : null;
+    /** A partition read: seek where the group starts, keep its progress, and let it be fetched unless back-pressure holds it. */
+    private void startPartition(TopicPartition tp, OffsetAndMetadata committed) {
+        if (committed == null) {
+            // every record of the group's redelivery topic is for the group: a partition it has not committed yet
+            // is read from its beginning, whatever startFrom says
+            if (tp.topic().equals(redeliveryTopic)) consumer.seekToBeginning(List.of(tp));
+            Long start = latestStart.get(tp);
             if (start != null) consumer.seek(tp, start);
-            long position = consumer.position(tp, settings.subscribeTimeout());
-            OffsetAndMetadata c = committed.get(tp);
-            // no committed offset yet: commit the resolved start so a LATEST group keeps its place
-            PartitionProgress p = new PartitionProgress(tp, position, c == null ? -1 : c.offset());
-            if (parking && c != null) p.parked.putAll(ParkedRecords.decode(c.metadata()));
-            partitions.put(tp, p);
-            uninitialised.remove(tp);
-            if (!paused) consumer.resume(List.of(tp));
         }
+        long position = consumer.position(tp, settings.subscribeTimeout());
+        // no committed offset yet: commit the resolved start so a LATEST group keeps its place
+        PartitionProgress p = new PartitionProgress(tp, position, committed == null ? -1 : committed.offset());
+        if (parking && committed != null) p.parked.putAll(ParkedRecords.decode(committed.metadata()));
+        partitions.put(tp, p);
+        if (!paused) consumer.resume(List.of(tp));
     }
 
     private boolean hasUnsettled(Collection<TopicPartition> tps) {
