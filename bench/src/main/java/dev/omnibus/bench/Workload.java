@@ -17,11 +17,15 @@ import java.time.Duration;
  * @param consumerConcurrency handler workers per consumer; one key is never on two workers at once
  * @param rate                target publish rate in msg/s over all producers; 0 = as fast as it goes
  * @param maxOutstanding      most published-but-unacknowledged messages per producer (back-pressure)
+ * @param maxBacklog          most messages the producers may be ahead of the consumers (sent, not failed, not yet
+ *                            handled), over all producers; 0 = unbounded. With {@code rate: 0} this makes the
+ *                            workload measure the rate the whole path sustains, as OpenMessaging Benchmark's
+ *                            max-rate mode does, instead of how fast a queue can be filled
  * @param warmup              unrecorded time at the start of every leg
  * @param duration            recorded time of every leg
  */
 public record Workload(String name, String description, int messageSize, int keys, int partitions, int producers,
-                       int consumers, int consumerConcurrency, int rate, int maxOutstanding, Duration warmup,
+                       int consumers, int consumerConcurrency, int rate, int maxOutstanding, int maxBacklog, Duration warmup,
                        Duration duration) {
 
     /** Bytes at the start of every payload that carry the send time (nanoTime, then epoch microseconds). */
@@ -33,6 +37,6 @@ public record Workload(String name, String description, int messageSize, int key
     /** The same workload with other warm-up and measured durations (for tests and smoke runs). */
     public Workload withDurations(Duration warmup, Duration duration) {
         return new Workload(name, description, messageSize, keys, partitions, producers, consumers, consumerConcurrency,
-                rate, maxOutstanding, warmup, duration);
+                rate, maxOutstanding, maxBacklog, warmup, duration);
     }
 }

@@ -23,7 +23,7 @@ class ResultJsonTest {
     static RunResult sample() {
         List<LegResult> legs = List.of(ComparisonTest.leg("native", 0, 1000, 1000), ComparisonTest.leg("omnibus", 0, 1000, 1000),
                 ComparisonTest.leg("native", 1, 1000, 1000), ComparisonTest.leg("omnibus", 1, 990, 1100));
-        Workload w = new Workload("w", "d", 1024, 10, 1, 1, 1, 1, 100, 1000, Duration.ofSeconds(1), Duration.ofSeconds(2));
+        Workload w = new Workload("w", "d", 1024, 10, 1, 1, 1, 1, 100, 1000, 5000, Duration.ofSeconds(1), Duration.ofSeconds(2));
         return new RunResult("memory", "Omnibus in-memory broker", "memory://x", "native", "omnibus", w,
                 Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:01:00Z"), legs, Comparison.of(legs));
     }
@@ -33,6 +33,7 @@ class ResultJsonTest {
         JsonNode json = ResultWriter.json(sample());
         assertThat(json.get("broker").asText()).isEqualTo("memory");
         assertThat(json.get("workload").get("rate").asInt()).isEqualTo(100);
+        assertThat(json.get("workload").get("maxBacklog").asInt()).isEqualTo(5000);
         JsonNode figures = json.get("figures");
         assertThat(figures).hasSize(Figure.ALL.size());
         for (JsonNode f : figures) {

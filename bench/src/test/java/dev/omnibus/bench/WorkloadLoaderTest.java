@@ -39,6 +39,7 @@ class WorkloadLoaderTest {
     @Test
     void shippedWorkloadsSayWhatTheyMeasure() {
         assertThat(WorkloadLoader.load("1kb-max-rate").rate()).isZero();
+        assertThat(WorkloadLoader.load("1kb-max-rate").maxBacklog()).as("max rate the path sustains").isPositive();
         assertThat(WorkloadLoader.load("1kb-fixed-rate").rate()).isPositive();
         Workload manyKeys = WorkloadLoader.load("100b-many-keys");
         assertThat(manyKeys.keys()).isGreaterThanOrEqualTo(1000);
@@ -58,6 +59,8 @@ class WorkloadLoaderTest {
         assertThat(w.consumers()).isEqualTo(1);
         assertThat(w.consumerConcurrency()).isEqualTo(1);
         assertThat(w.maxOutstanding()).isEqualTo(1000);
+        assertThat(w.maxBacklog()).as("unbounded unless set").isZero();
+        assertThat(WorkloadLoader.parse(VALID + "maxBacklog: 5000\n", "test").maxBacklog()).isEqualTo(5000);
         assertThat(w.warmup()).isEqualTo(Duration.ofMillis(500));
         assertThat(w.duration()).isEqualTo(Duration.ofSeconds(2));
     }
@@ -82,6 +85,7 @@ class WorkloadLoaderTest {
             "name: w|name: ''|name",
             "keys: 10|keys: 10\\nconsumerConcurrency: 0|consumerConcurrency",
             "keys: 10|keys: 10\\nprodcers: 2|prodcers",
+            "keys: 10|keys: 10\\nmaxBacklog: -1|maxBacklog",
     })
     void invalidFieldsAreNamed(String replace, String with, String field) {
         String yaml = VALID.replace(replace, with.replace("\\n", "\n"));

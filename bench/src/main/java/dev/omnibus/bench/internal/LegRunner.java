@@ -19,7 +19,8 @@ import java.util.function.Consumer;
 /**
  * Runs one leg: a fresh topic, {@code consumers} subscriptions of one group (established before the
  * first send), {@code producers} publishing threads paced to the workload's rate (or as fast as
- * {@code maxOutstanding} unconfirmed sends allow), an unrecorded warm-up, a recorded window, then a
+ * {@code maxOutstanding} unconfirmed sends allow, and, with {@code maxBacklog}, no further ahead of the
+ * consumers than that many messages), an unrecorded warm-up, a recorded window, then a
  * drain until everything confirmed has been received (bounded). Publish latency is send → broker
  * confirmation, end-to-end latency is send → handler, both for messages sent inside the window.
  */
@@ -28,6 +29,8 @@ public final class LegRunner {
     static String groupFor(String topic) { return topic + "-group"; }
     private static final long HIGHEST_NANOS = TimeUnit.SECONDS.toNanos(120);
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a producer held back by {@code maxBacklog} parks before it looks again. */
+    private static final long BACKLOG_PARK_NANOS = 20_000;
 
     /** Live counters, for progress lines. */
     public record Progress(String phase, long sent, long acked, long received) {}
@@ -91,6 +94,10 @@ public final class LegRunner {
                             if (next < now - 1_000_000_000L) next = now; // far behind: do not burst to catch up
                             long wait;
                             while ((wait = next - System.nanoTime()) > 0) LockSupport.parkNanos(wait);
+                        }
+                        while (w.maxBacklog() > 0 && sent.sum() - errors.sum() - received.sum() >= w.maxBacklog()
+                                && System.nanoTime() < window.end && !Thread.currentThread().isInterrupted()) {
+                            LockSupport.parkNanos(BACKLOG_PARK_NANOS); // the consumers are that far behind: let them catch up
                         }
                         try {
                             if (!outstanding.tryAcquire(100, TimeUnit.MILLISECONDS)) continue;

@@ -48,6 +48,7 @@ public final class ResultWriter {
         wl.put("consumerConcurrency", w.consumerConcurrency());
         wl.put("rate", w.rate());
         wl.put("maxOutstanding", w.maxOutstanding());
+        wl.put("maxBacklog", w.maxBacklog());
         wl.put("warmup", w.warmup().toString());
         wl.put("duration", w.duration().toString());
         ArrayNode figures = root.putArray("figures");
@@ -121,6 +122,7 @@ public final class ResultWriter {
                 .append(w.keys()).append(" keys, ").append(w.partitions()).append(" partitions, ")
                 .append(w.producers()).append(" producer(s), ").append(w.consumers()).append(" consumer(s) x ")
                 .append(w.consumerConcurrency()).append(" workers, rate ").append(w.rate() == 0 ? "max" : w.rate() + " msg/s")
+                .append(w.maxBacklog() == 0 ? "" : ", producers at most " + w.maxBacklog() + " messages ahead of the consumers")
                 .append(", warm-up ").append(w.warmup().toSeconds()).append(" s + measured ").append(w.duration().toSeconds())
                 .append(" s per leg\n");
         long pairs = r.legs().stream().filter(l -> !l.warmup()).count() / 2;

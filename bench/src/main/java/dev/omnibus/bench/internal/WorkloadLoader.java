@@ -29,7 +29,7 @@ public final class WorkloadLoader {
     public static final List<String> SHIPPED = List.of("1kb-max-rate", "1kb-fixed-rate", "100b-many-keys");
 
     private static final Set<String> FIELDS = Set.of("name", "description", "messageSize", "keys", "partitions",
-            "producers", "consumers", "consumerConcurrency", "rate", "maxOutstanding", "warmup", "duration");
+            "producers", "consumers", "consumerConcurrency", "rate", "maxOutstanding", "maxBacklog", "warmup", "duration");
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -87,13 +87,14 @@ public final class WorkloadLoader {
         int concurrency = integer(obj, "consumerConcurrency", source, 1, 1, 1024);
         int rate = integer(obj, "rate", source, null, 0, 10_000_000);
         int maxOutstanding = integer(obj, "maxOutstanding", source, 1000, 1, 1_000_000);
+        int maxBacklog = integer(obj, "maxBacklog", source, 0, 0, 10_000_000);
         Duration warmup = duration(obj, "warmup", source, Duration.ZERO);
         Duration duration = duration(obj, "duration", source, null);
         if (duration.isZero()) {
             throw new InvalidWorkloadException(source, "duration", obj.get("duration").asText(), "a positive duration");
         }
         return new Workload(name, description, messageSize, keys, partitions, producers, consumers, concurrency, rate,
-                maxOutstanding, warmup, duration);
+                maxOutstanding, maxBacklog, warmup, duration);
     }
 
     private static String text(ObjectNode obj, String field, String source) {
