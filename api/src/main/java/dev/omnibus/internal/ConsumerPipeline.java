@@ -28,7 +28,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -77,7 +76,7 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
         this.deadLetterTopicDeclarer = deadLetterTopicDeclarer;
         String name = "omnibus-" + topic + "-" + (options.group() == null ? "*" : options.group());
         this.workers = new ThreadPoolExecutor(options.concurrency(), options.concurrency(), 0, TimeUnit.MILLISECONDS,
-                new LinkedBlockingQueue<>(), new NamedThreadFactory(name));
+                new SpinningWorkQueue(), new NamedThreadFactory(name));
         this.dispatcher = new KeyedDispatcher(workers, scheduler);
     }
 

@@ -43,7 +43,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", description = "output directory (default: bench/results/<timestamp>)")
     Path out;
 
-    @Option(names = "--pairs", defaultValue = "3", description = "measured native/Omnibus pairs after the warm-up pair (default: ${DEFAULT-VALUE})")
+    @Option(names = "--pairs", defaultValue = "3", description = "measured native/Omnibus pairs after the warm-up pairs (default: ${DEFAULT-VALUE})")
     int pairs;
 
     @Option(names = "--warmup-pairs", defaultValue = "" + BenchRun.DEFAULT_WARMUP_PAIRS, description = "unmeasured native/Omnibus "
