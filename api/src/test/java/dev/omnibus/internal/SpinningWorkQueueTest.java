@@ -25,7 +25,13 @@ class SpinningWorkQueueTest {
                     java.util.concurrent.locks.LockSupport.parkNanos(50_000);
                 }
             };
-            CompletableFuture.allOf(CompletableFuture.runAsync(submitter), CompletableFuture.runAsync(submitter)).get(30, TimeUnit.SECONDS);
+            // two threads of their own: the common pool has a single thread on a 2-core machine and would run them one after the other
+            Thread[] submitters = {new Thread(submitter, "submitter-1"), new Thread(submitter, "submitter-2")};
+            for (Thread t : submitters) t.start();
+            for (Thread t : submitters) {
+                t.join(TimeUnit.SECONDS.toMillis(30));
+                assertThat(t.isAlive()).as(t.getName() + " finished").isFalse();
+            }
             await().atMost(Duration.ofSeconds(10)).until(() -> ran.get() == 100_000);
         } finally {
             pool.shutdown();

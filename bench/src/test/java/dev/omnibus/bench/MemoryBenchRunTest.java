@@ -82,6 +82,22 @@ class MemoryBenchRunTest {
     }
 
     @Test
+    void eachLegsTopicIsDeletedAndBothClientsTakeTheUrlsOptions() throws Exception {
+        Workload w = WorkloadLoader.parse(TINY, "tiny");
+        String broker = "bench-cleanup-" + java.util.UUID.randomUUID();
+        // an explicit retainMessages that the native leg ignored would make the broker refuse the Omnibus leg's
+        String url = "memory://" + broker + "?retainMessages=500";
+        RunResult r;
+        try (BrokerTarget target = BrokerTarget.open("memory", url)) {
+            r = new BenchRun(target, w, 1, new PrintStream(new ByteArrayOutputStream(), true)).warmupPairs(0).run();
+        }
+        assertThat(r.legs()).hasSize(2).allSatisfy(leg -> assertThat(leg.received()).isPositive());
+        assertThat(dev.omnibus.memory.internal.MemoryBroker.named(broker).retainMessages()).isEqualTo(500);
+        assertThat(dev.omnibus.memory.internal.MemoryBroker.named(broker).topicNames())
+                .as("topics left after the run").noneMatch(t -> t.startsWith("bench-"));
+    }
+
+    @Test
     void commandRejectsAWarmUpPairCountOutOfRange() {
         assertThat(new CommandLine(new BenchCommand()).execute("--broker", "memory", "--warmup-pairs", "11")).isEqualTo(2);
         assertThat(new CommandLine(new BenchCommand()).execute("--broker", "memory", "--warmup-pairs", "-1")).isEqualTo(2);

@@ -21,7 +21,10 @@ import java.util.List;
  * {@link dev.omnibus.Capability#PER_KEY_ORDERING} (to see how an application or the kit copes with a
  * broker that lacks it); {@code retainMessages} (default 100000, at least 0) — each topic keeps its
  * last N records plus every record a group has not completed, and drops older ones (so a new group
- * starting from EARLIEST sees the last N); fixed when the named broker is first created.
+ * starting from EARLIEST sees the last N); fixed when the named broker is first created. The retained
+ * records live on the application's heap: at hundreds of thousands of 1 KiB messages a second the
+ * default keeps a window of some hundred MB that each young collection copies (more than half a
+ * core in {@code ./omnibus bench}), so a process that does not need replay sets it low (e.g. 1000).
  *
  * <p>Delays: {@link dev.omnibus.Capability#SCHEDULED_DELIVERY}, {@link dev.omnibus.Capability#DELAYED_REDELIVERY}
  * and (with {@code perKeyOrdering}) {@link dev.omnibus.Capability#ORDERED_DELAYED_REDELIVERY}, up to 365 days

@@ -102,6 +102,7 @@ public final class BenchRun {
                             (System.nanoTime() - legStart) / 1_000_000_000L, p.sent(), p.acked(), p.received()));
                 } finally {
                     client.close();
+                    target.afterLeg(topic);
                 }
                 legs.add(result);
                 out.printf(Locale.ROOT, "%s: publish %,.0f msg/s, consume %,.0f msg/s, publish p99 %.3f ms, e2e p50 %.3f / p99 %.3f ms, alloc %s B/msg, CPU %s µs/msg%n",

@@ -26,6 +26,9 @@ public final class BrokerTarget implements AutoCloseable {
             "rabbitmq", "dev.omnibus.conformance.fixtures.RabbitMqProcessBroker",
             "nats", "dev.omnibus.conformance.fixtures.NatsProcessBroker");
 
+    /** Records each topic of the benchmark's own in-memory broker keeps beyond what its group still needs. */
+    static final int MEMORY_RETAIN_MESSAGES = 1000;
+
     private final String broker;
     private final String url;
     private final Map<String, String> fixtureOptions;
@@ -48,7 +51,11 @@ public final class BrokerTarget implements AutoCloseable {
                     + "available: " + IMPLEMENTED);
         }
         if (broker.equals("memory")) {
-            return new BrokerTarget(broker, url != null ? url : "memory://bench-" + UUID.randomUUID(), Map.of(), null);
+            // A small retention: the default (100,000 records a topic) keeps a sliding window of a few hundred MB that
+            // lives just long enough to be copied by every young collection, which at a million messages a second cost
+            // both legs more than the code under test did (docs/benchmarks.md, tenth round). A --url chooses otherwise.
+            return new BrokerTarget(broker, url != null ? url : "memory://bench-" + UUID.randomUUID() + "?retainMessages=" + MEMORY_RETAIN_MESSAGES,
+                    Map.of(), null);
         }
         if (url != null) return new BrokerTarget(broker, url, Map.of(), null);
         BrokerFixture fixture;
@@ -74,7 +81,7 @@ public final class BrokerTarget implements AutoCloseable {
     /** A fresh native client for one leg. */
     public BenchClient nativeClient() {
         return switch (broker) {
-            case "memory" -> new MemoryTransportClient(URI.create(url).getAuthority());
+            case "memory" -> new MemoryTransportClient(url);
             case "kafka" -> new KafkaNativeClient(URI.create(url).getAuthority());
             case "pulsar" -> new PulsarNativeClient(url);
             case "rabbitmq" -> new RabbitMqNativeClient(url);
@@ -126,6 +133,19 @@ public final class BrokerTarget implements AutoCloseable {
         if (broker.equals("kafka")) options.put("partitions", Integer.toString(w.partitions()));
         if (broker.equals("rabbitmq")) options.put("shards", "1"); // one quorum queue per group, as the native side
         return new OmnibusClient(url, options, sampleRatio, observers);
+    }
+
+    /**
+     * Called after each leg, its clients closed: on {@code memory} deletes the leg's topic. The in-process broker
+     * keeps each topic's last {@code retainMessages} records in the benchmark's own heap, so without this every
+     * later leg would run beside the records of all earlier ones (about 250 MB per leg at 1 KiB), and the
+     * collector's work would grow from leg to leg. Brokers in their own process keep their topics.
+     */
+    public void afterLeg(String topic) {
+        if (!broker.equals("memory")) return;
+        try (dev.omnibus.Messaging m = dev.omnibus.Messaging.connect(dev.omnibus.MessagingConfig.builder(url).build())) {
+            m.admin().deleteTopic(topic);
+        }
     }
 
     /** The broker as the Omnibus driver describes it. */

@@ -12,9 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+
+import static dev.omnibus.bench.internal.LegCounters.Name.*;
 
 /**
  * Runs one leg: a fresh topic, {@code consumers} subscriptions of one group (established before the
@@ -44,8 +45,7 @@ public final class LegRunner {
         Workload w = workload;
         Histogram publishLatency = new ConcurrentHistogram(HIGHEST_NANOS, 3);
         Histogram e2eLatency = new ConcurrentHistogram(HIGHEST_NANOS, 3);
-        LongAdder sent = new LongAdder(), acked = new LongAdder(), received = new LongAdder(), errors = new LongAdder();
-        LongAdder ackedInWindow = new LongAdder(), receivedInWindow = new LongAdder(), outOfOrder = new LongAdder();
+        LegCounters counters = new LegCounters();
         AtomicReference<Throwable> firstError = new AtomicReference<>();
         Map<String, Long> lastPerKey = new ConcurrentHashMap<>();
         boolean checkOrder = w.producers() == 1 && w.keys() > 0;
@@ -60,12 +60,12 @@ public final class LegRunner {
         try {
             BenchClient.Sink sink = (key, sendNanos) -> {
                 long now = System.nanoTime();
-                received.increment();
-                if (now >= window.start && now < window.end) receivedInWindow.increment();
+                counters.increment(RECEIVED);
+                if (now >= window.start && now < window.end) counters.increment(RECEIVED_IN_WINDOW);
                 if (sendNanos >= window.start && sendNanos < window.end) e2eLatency.recordValue(clamp(now - sendNanos));
                 if (checkOrder && key != null) {
                     Long before = lastPerKey.put(key, sendNanos);
-                    if (before != null && before > sendNanos) outOfOrder.increment();
+                    if (before != null && before > sendNanos) counters.increment(OUT_OF_ORDER);
                 }
             };
             for (int i = 0; i < w.consumers(); i++) {
@@ -86,6 +86,10 @@ public final class LegRunner {
                     Semaphore outstanding = new Semaphore(w.maxOutstanding());
                     long next = System.nanoTime();
                     long seq = offset;
+                    // The consumers' count as this producer last read it. Reading the live count on every send would
+                    // fetch a cache line the consumer's thread writes per message; a stale count overstates the
+                    // backlog, so it is read again only when the overstated backlog reaches the bound.
+                    long receivedSeen = 0;
                     while (true) {
                         long now = System.nanoTime();
                         if (now >= window.end) break;
@@ -95,8 +99,10 @@ public final class LegRunner {
                             long wait;
                             while ((wait = next - System.nanoTime()) > 0) LockSupport.parkNanos(wait);
                         }
-                        while (w.maxBacklog() > 0 && sent.sum() - errors.sum() - received.sum() >= w.maxBacklog()
-                                && System.nanoTime() < window.end && !Thread.currentThread().isInterrupted()) {
+                        while (w.maxBacklog() > 0 && counters.get(SENT) - counters.get(ERRORS) - receivedSeen >= w.maxBacklog()) {
+                            receivedSeen = counters.get(RECEIVED);
+                            if (counters.get(SENT) - counters.get(ERRORS) - receivedSeen < w.maxBacklog()
+                                    || System.nanoTime() >= window.end || Thread.currentThread().isInterrupted()) break;
                             LockSupport.parkNanos(BACKLOG_PARK_NANOS); // the consumers are that far behind: let them catch up
                         }
                         try {
@@ -106,18 +112,18 @@ public final class LegRunner {
                         }
                         String key = keys == null ? null : keys[(int) (seq++ % keys.length)];
                         long t0 = System.nanoTime();
-                        sent.increment();
+                        counters.increment(SENT);
                         publisher.send(key, payloads.next(t0), error -> {
                             long t1 = System.nanoTime();
                             outstanding.release();
                             if (error != null) {
-                                errors.increment();
+                                counters.increment(ERRORS);
                                 firstError.compareAndSet(null, error);
                                 return;
                             }
-                            acked.increment();
+                            counters.increment(ACKED);
                             if (t0 >= window.start && t0 < window.end) publishLatency.recordValue(clamp(t1 - t0));
-                            if (t1 >= window.start && t1 < window.end) ackedInWindow.increment();
+                            if (t1 >= window.start && t1 < window.end) counters.increment(ACKED_IN_WINDOW);
                         });
                     }
                     try {
@@ -151,7 +157,7 @@ public final class LegRunner {
                     break;
                 }
                 if (now >= nextReport) {
-                    progress.accept(new Progress(now < window.start ? "warm-up" : "measure", sent.sum(), acked.sum(), received.sum()));
+                    progress.accept(new Progress(now < window.start ? "warm-up" : "measure", counters.get(SENT), counters.get(ACKED), counters.get(RECEIVED)));
                     nextReport += 1_000_000_000L;
                 }
                 long until = Math.min(nextReport, now < window.start ? window.start : window.end);
@@ -159,27 +165,27 @@ public final class LegRunner {
             }
             for (Thread t : producerThreads) t.join(DRAIN_TIMEOUT.toMillis());
             long drainDeadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
-            while ((acked.sum() + errors.sum() < sent.sum() || received.sum() < acked.sum())
+            while ((counters.get(ACKED) + counters.get(ERRORS) < counters.get(SENT) || counters.get(RECEIVED) < counters.get(ACKED))
                     && System.nanoTime() < drainDeadline) {
-                progress.accept(new Progress("drain", sent.sum(), acked.sum(), received.sum()));
+                progress.accept(new Progress("drain", counters.get(SENT), counters.get(ACKED), counters.get(RECEIVED)));
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
             }
-            if (acked.sum() == 0) {
+            if (counters.get(ACKED) == 0) {
                 Throwable e = firstError.get();
                 throw new IllegalStateException("No publish was confirmed on " + topic + " by " + client.kind()
                         + (e == null ? "" : ": " + e), e);
             }
             double seconds = w.duration().toNanos() / 1e9;
             double mib = w.messageSize() / (1024.0 * 1024.0);
-            double rateIn = ackedInWindow.sum() / seconds;
-            double rateOut = receivedInWindow.sum() / seconds;
-            double alloc = Allocation.supported() && ackedInWindow.sum() > 0
-                    ? (double) Allocation.between(allocBefore, allocAfter) / ackedInWindow.sum() : Double.NaN;
-            double cpu = cpuBefore >= 0 && cpuAfter >= 0 && ackedInWindow.sum() > 0
-                    ? (cpuAfter - cpuBefore) / 1e3 / ackedInWindow.sum() : Double.NaN;
+            double rateIn = counters.get(ACKED_IN_WINDOW) / seconds;
+            double rateOut = counters.get(RECEIVED_IN_WINDOW) / seconds;
+            double alloc = Allocation.supported() && counters.get(ACKED_IN_WINDOW) > 0
+                    ? (double) Allocation.between(allocBefore, allocAfter) / counters.get(ACKED_IN_WINDOW) : Double.NaN;
+            double cpu = cpuBefore >= 0 && cpuAfter >= 0 && counters.get(ACKED_IN_WINDOW) > 0
+                    ? (cpuAfter - cpuBefore) / 1e3 / counters.get(ACKED_IN_WINDOW) : Double.NaN;
             return new LegResult(client.kind(), pair, topic, seconds, rateIn, rateIn * mib, rateOut, rateOut * mib,
-                    publishLatency.copy(), e2eLatency.copy(), alloc, cpu, sent.sum(), acked.sum(), received.sum(),
-                    errors.sum(), outOfOrder.sum());
+                    publishLatency.copy(), e2eLatency.copy(), alloc, cpu, counters.get(SENT), counters.get(ACKED), counters.get(RECEIVED),
+                    counters.get(ERRORS), counters.get(OUT_OF_ORDER));
         } finally {
             measured.countDown();
             for (Thread t : producerThreads) t.interrupt();

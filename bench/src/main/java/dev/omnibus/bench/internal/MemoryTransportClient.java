@@ -12,7 +12,6 @@ import dev.omnibus.spi.TransportSubscription;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The "native" side for {@code memory}: the in-memory driver's {@link Transport} used directly,
@@ -21,18 +20,19 @@ import java.util.Map;
  * way as on the Omnibus side (the SPI carries envelopes).
  */
 final class MemoryTransportClient implements BenchClient {
-    private final String brokerName;
+    private final dev.omnibus.internal.ConnectionUrl url;
     private final List<Transport> transports = new ArrayList<>();
     private final List<KeyedWorkers> workers = new ArrayList<>();
 
-    MemoryTransportClient(String brokerName) { this.brokerName = brokerName; }
+    /** {@code url}: the run's {@code memory://} URL; its options (e.g. {@code retainMessages}) apply as for the Omnibus leg. */
+    MemoryTransportClient(String url) { this.url = dev.omnibus.internal.ConnectionUrl.parse(url); }
 
     @Override public String kind() { return "native"; }
 
     @Override public String description() { return "memory driver Transport SPI used directly (no Omnibus core)"; }
 
     private synchronized Transport connect() {
-        Transport t = new MemoryDriver().connect(new DriverConfig("memory", brokerName, null, null, "", Map.of()));
+        Transport t = new MemoryDriver().connect(new DriverConfig("memory", url.authority(), null, null, url.path(), url.query()));
         transports.add(t);
         return t;
     }
