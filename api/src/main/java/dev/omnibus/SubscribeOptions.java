@@ -15,7 +15,7 @@ import java.util.Objects;
  *
  * Defaults: no group (every group-less subscription gets every message), start from LATEST,
  * per-key ordering, concurrency 1, maxInFlight 256, retry exponential(5, 200 ms), dead letters to
- * {@code <topic>.dlq}, no idempotency store.
+ * {@code <topic>.dlq}, no idempotency store, handlers on the core's workers (not on the delivery thread).
  */
 public final class SubscribeOptions {
     /** Highest accepted concurrency. */
@@ -31,6 +31,7 @@ public final class SubscribeOptions {
     private final boolean deadLetterEnabled;
     private final IdempotencyStore idempotency;
     private RedeliverySchedule redelivery;
+    private boolean onDeliveryThread;
     private java.util.Set<Capability> required = java.util.Set.of();
 
     private SubscribeOptions(String group, StartFrom startFrom, Ordering ordering, int concurrency, int maxInFlight,
@@ -81,6 +82,10 @@ public final class SubscribeOptions {
     public SubscribeOptions concurrency(int concurrency) {
         if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
             throw new ConfigurationException("concurrency", concurrency, "an integer from 1 to " + MAX_CONCURRENCY);
+        }
+        if (onDeliveryThread && concurrency > 1) {
+            throw new ConfigurationException("concurrency", concurrency, "1 while handleOnDeliveryThread is on (the driver's "
+                    + "delivery thread is one thread), or handleOnDeliveryThread(false) first to run " + concurrency + " workers");
         }
         return keep(new SubscribeOptions(group, startFrom, ordering, concurrency, maxInFlight, retry, deadLetterTopic,
                 deadLetterEnabled, idempotency));
@@ -135,6 +140,42 @@ public final class SubscribeOptions {
         return copy;
     }
 
+    /**
+     * Runs the handler on the thread that receives the messages where the driver offers that, instead of handing
+     * each message to a worker (default off). It saves the hand-off between threads, which at saturation is a
+     * large part of what the abstraction costs per message (Kafka: see docs/benchmarks.md), and is the way most
+     * code written against a native client works (a Kafka poll loop that processes its records).
+     *
+     * <p>What changes, and why it is not the default:
+     * <ul>
+     * <li>While a handler runs, the driver receives nothing else for this subscription: a handler that blocks for
+     * long holds the delivery thread (on Kafka the poll loop, so a handler running longer than the consumer's
+     * {@code max.poll.interval.ms}, 5 minutes by default, makes the group rebalance; with workers the loop keeps
+     * polling). Use it for handlers that finish quickly.</li>
+     * <li>Every other semantic stays: per-key order, retries with backoff (a message waiting for its next attempt
+     * goes to a worker, and later messages of its key wait behind it there), dead letters, idempotency, lineage,
+     * a draining close. A message that arrives while an earlier one waits for a retry or still runs on a worker
+     * is handed to a worker too, so at most one handler runs at a time.</li>
+     * <li>It needs {@code concurrency} 1, and it is ignored with a {@link #redelivery} schedule (handing a message
+     * back may wait for the delivery thread) and on drivers whose delivery thread must not block
+     * ({@link dev.omnibus.spi.Transport#deliveryThreadMayRunHandlers()}; of the shipped drivers only Kafka offers
+     * it): the handler then runs on the worker as without it.</li>
+     * </ul>
+     */
+    public SubscribeOptions handleOnDeliveryThread(boolean on) {
+        if (on && concurrency > 1) {
+            throw new ConfigurationException("handleOnDeliveryThread", true, "false while concurrency is " + concurrency
+                    + " (the driver's delivery thread is one thread), or concurrency(1) first");
+        }
+        SubscribeOptions copy = keep(new SubscribeOptions(group, startFrom, ordering, concurrency, maxInFlight, retry,
+                deadLetterTopic, deadLetterEnabled, idempotency));
+        copy.onDeliveryThread = on;
+        return copy;
+    }
+
+    /** Whether {@link #handleOnDeliveryThread} was asked for. */
+    public boolean handlesOnDeliveryThread() { return onDeliveryThread; }
+
     /** The redelivery schedule, or {@code null} for in-process retries only (the default). */
     public RedeliverySchedule redelivery() { return redelivery; }
 
@@ -166,12 +207,14 @@ public final class SubscribeOptions {
         all.addAll(java.util.List.of(capabilities));
         copy.required = java.util.Set.copyOf(all);
         copy.redelivery = redelivery;
+        copy.onDeliveryThread = onDeliveryThread;
         return copy;
     }
 
     private SubscribeOptions keep(SubscribeOptions copy) {
         copy.required = required;
         copy.redelivery = redelivery;
+        copy.onDeliveryThread = onDeliveryThread;
         return copy;
     }
 
@@ -184,6 +227,6 @@ public final class SubscribeOptions {
                 + ", concurrency=" + concurrency + ", maxInFlight=" + maxInFlight + ", retry=" + retry
                 + ", deadLetter=" + (deadLetterEnabled ? (deadLetterTopic == null ? "<topic>.dlq" : deadLetterTopic) : "off")
                 + ", idempotency=" + (idempotency == null ? "none" : idempotency.getClass().getSimpleName())
-                + (redelivery == null ? "" : ", " + redelivery) + "}";
+                + (redelivery == null ? "" : ", " + redelivery) + (onDeliveryThread ? ", handleOnDeliveryThread" : "") + "}";
     }
 }

@@ -34,4 +34,18 @@ class SubscribeOptionsTest {
         assertThatThrownBy(() -> SubscribeOptions.defaults().concurrency(2000)).hasMessageContaining("1 to 1024");
         assertThatThrownBy(() -> SubscribeOptions.defaults().maxInFlight(0)).hasMessageContaining("maxInFlight");
     }
+
+    @Test void handleOnDeliveryThreadIsOffByDefaultSurvivesCopiesAndNeedsConcurrencyOne() {
+        assertThat(SubscribeOptions.defaults().handlesOnDeliveryThread()).isFalse();
+        SubscribeOptions on = SubscribeOptions.group("g").handleOnDeliveryThread(true);
+        assertThat(on.handlesOnDeliveryThread()).isTrue();
+        assertThat(on.maxInFlight(10).retry(RetryPolicy.none()).require(Capability.DURABLE).handlesOnDeliveryThread()).isTrue();
+        assertThat(on.toString()).contains("handleOnDeliveryThread");
+        assertThat(on.handleOnDeliveryThread(false).concurrency(4).concurrency()).isEqualTo(4);
+        assertThatThrownBy(() -> on.concurrency(4)).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("'concurrency'").hasMessageContaining("handleOnDeliveryThread(false)");
+        assertThatThrownBy(() -> SubscribeOptions.defaults().concurrency(2).handleOnDeliveryThread(true))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("'handleOnDeliveryThread'")
+                .hasMessageContaining("concurrency(1)");
+    }
 }

@@ -57,6 +57,8 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
     private final ExecutorService workers;
     private final KeyedDispatcher dispatcher;
     private final Duration defaultCloseTimeout;
+    /** Handlers run on the transport's delivery thread while no worker has anything (SubscribeOptions.handleOnDeliveryThread). */
+    private final boolean onDeliveryThread;
     private final Consumer<String> deadLetterTopicDeclarer;
     private final AtomicLong unsettled = new AtomicLong();
     private volatile TransportSubscription transportSubscription;
@@ -78,6 +80,9 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
         this.workers = new ThreadPoolExecutor(options.concurrency(), options.concurrency(), 0, TimeUnit.MILLISECONDS,
                 new SpinningWorkQueue(), new NamedThreadFactory(name));
         this.dispatcher = new KeyedDispatcher(workers, scheduler);
+        // a redelivery hand-back may wait for the delivery thread (Kafka parks on its poll thread): workers only
+        this.onDeliveryThread = options.handlesOnDeliveryThread() && options.concurrency() == 1
+                && options.redelivery() == null && transport.deliveryThreadMayRunHandlers();
     }
 
     void attach(TransportSubscription subscription) { this.transportSubscription = subscription; }
@@ -93,7 +98,17 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
             return;
         }
         String lane = options.ordering() == Ordering.PER_KEY ? inbound.key() : null;
-        dispatcher.submit(lane != null ? lane : new Object(), job); // no key: a lane of its own
+        Object laneKey = lane != null ? lane : new Object(); // no key: a lane of its own
+        if (onDeliveryThread && runHere(laneKey, job)) return;
+        dispatcher.submit(laneKey, job);
+    }
+
+    /** Runs the job on the delivery thread if no worker has anything; clears an interrupt the handler left there. */
+    private boolean runHere(Object laneKey, Attempts job) {
+        boolean interruptedBefore = Thread.currentThread().isInterrupted();
+        boolean ran = dispatcher.runHereIfIdle(laneKey, job);
+        if (ran && !interruptedBefore) Thread.interrupted(); // the transport's thread must not inherit it
+        return ran;
     }
 
     /** The life of one inbound message: attempts, then ack, dead letter or nack. */

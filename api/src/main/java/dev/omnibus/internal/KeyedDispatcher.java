@@ -98,6 +98,27 @@ final class KeyedDispatcher {
         execute(start);
     }
 
+    /**
+     * Runs {@code job} on the calling thread when nothing else is queued, running or waiting for a retry, and
+     * returns true; returns false (and does nothing) otherwise, or after {@link #close()}. The job then holds its
+     * lane as it would on a worker: jobs submitted meanwhile for its lane queue behind it, and if it asks to run
+     * again after a delay, that run and the lane's later jobs go to the workers. For one delivering thread
+     * this is {@link #submit} without the hand-off to a worker, with the same order per lane, and with at most one
+     * job running at a time when the pool has one worker.
+     */
+    boolean runHereIfIdle(Object laneKey, Job job) {
+        Lane lane;
+        synchronized (this) {
+            if (closed || !lanes.isEmpty()) return false;
+            lane = new Lane(laneKey);
+            lane.head = job;
+            lane.running = true;
+            lanes.put(laneKey, lane);
+        }
+        drain(lane);
+        return true;
+    }
+
     private void execute(Lane lane) {
         try {
             workers.execute(() -> drain(lane));

@@ -57,6 +57,19 @@ public interface Transport extends AutoCloseable {
     TransportSubscription receive(String topic, ReceiveOptions options, Consumer<Inbound> sink);
 
     /**
+     * Whether the core may run handlers inside the sink, on the thread that calls it, for subscriptions that ask
+     * for it ({@link dev.omnibus.SubscribeOptions#handleOnDeliveryThread}); the "never blocks" of {@link #receive}
+     * is then waived for them. A transport may say yes only when each subscription calls its sink from one thread
+     * at a time that belongs to that subscription alone, and nothing waits for that thread while the sink runs:
+     * not other subscriptions, not publishes, and not the acks and nacks made on it (they are queued, not applied
+     * in place). {@link TransportSubscription#stopReceiving()} and {@link TransportSubscription#close()} may be
+     * called from that thread (a handler closing its subscription) and from others while it runs a handler, and
+     * must not wait for it without a bound. The core clears an interrupt a handler leaves on the thread, as a
+     * thread pool does between tasks, so a transport must not stop that thread by interrupting it. Default false.
+     */
+    default boolean deliveryThreadMayRunHandlers() { return false; }
+
+    /**
      * Makes sure messages published to {@code topic} from now on are retained for {@code group} even
      * while it has no consumer (e.g. a dead-letter topic waiting for a redrive): create the durable
      * subscription / bound queue. Idempotent. Brokers that retain everything need do nothing.

@@ -124,4 +124,59 @@ class KeyedDispatcherTest {
         for (int i = 0; i < n; i++) assertThat(ends.get(i)).as("ends of job %d", i).isEqualTo(1);
         assertThat(dispatcher.activeLanes()).isZero();
     }
+
+    @Test void runHereIfIdleRunsOnTheCallerOnlyWhileNothingElseIsQueuedRunningOrWaiting() throws Exception {
+        KeyedDispatcher single = new KeyedDispatcher(Executors.newSingleThreadExecutor(), scheduler);
+        Thread caller = Thread.currentThread();
+        List<Thread> ranOn = new CopyOnWriteArrayList<>();
+        assertThat(single.runHereIfIdle("a", job(() -> ranOn.add(Thread.currentThread())))).isTrue();
+        assertThat(ranOn).containsExactly(caller);
+        assertThat(single.activeLanes()).isZero();
+
+        // a job on a worker: the next one may not run here (one handler at a time), whatever its lane
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        single.submit("a", job(() -> { running.countDown(); awaitQuietly(release); }));
+        assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(single.runHereIfIdle("b", job(() -> ranOn.add(Thread.currentThread())))).isFalse();
+        release.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> single.activeLanes() == 0);
+        assertThat(ranOn).containsExactly(caller);
+
+        single.close();
+        assertThat(single.runHereIfIdle("a", job(() -> ranOn.add(Thread.currentThread())))).isFalse();
+        assertThat(ranOn).containsExactly(caller);
+    }
+
+    @Test void aJobRunHereThatAsksForARetryContinuesOnAWorkerAndItsLaneWaitsForIt() {
+        KeyedDispatcher single = new KeyedDispatcher(Executors.newSingleThreadExecutor(), scheduler);
+        Thread caller = Thread.currentThread();
+        List<String> order = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new CopyOnWriteArrayList<>();
+        AtomicInteger tries = new AtomicInteger();
+        assertThat(single.runHereIfIdle("k", new KeyedDispatcher.Job() {
+            @Override public Duration run() {
+                threads.add(Thread.currentThread());
+                order.add("first-" + tries.get());
+                return tries.incrementAndGet() < 2 ? Duration.ofMillis(50) : null;
+            }
+            @Override public void abandon() {}
+        })).isTrue();
+        // waiting for its retry, the lane is busy: later jobs of the key (and any other) go to the worker, behind it
+        assertThat(single.runHereIfIdle("k", job(() -> order.add("second")))).isFalse();
+        single.submit("k", job(() -> order.add("second")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> order.size() == 3);
+        assertThat(order).containsExactly("first-0", "first-1", "second");
+        assertThat(threads.get(0)).isSameAs(caller);
+        assertThat(threads.get(1)).isNotSameAs(caller);
+        single.close();
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

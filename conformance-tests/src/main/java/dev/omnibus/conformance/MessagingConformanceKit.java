@@ -142,6 +142,38 @@ public abstract class MessagingConformanceKit extends BrokerKit {
         assertThat(v.received()).as("received, %s", v).isEqualTo(expectedReceived);
     }
 
+    /**
+     * 20 messages of one key; the first handler blocks until close begins, then completes; the 19 not started go
+     * back to the group and a new subscriber gets all 20 (in order where the driver keeps per-key order).
+     */
+    private void closeLetsTheRunningHandlerFinishAndGivesTheRestBack(String t, java.util.function.Function<String, SubscribeOptions> options) {
+        Messaging bus = connect();
+        String g = group("g");
+        History h = history();
+        CountDownLatch firstStarted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Subscription s1 = connect().subscribe(t, options.apply(g).maxInFlight(50), d -> {
+            firstStarted.countDown();
+            release.await(patience().toSeconds(), TimeUnit.SECONDS);
+            h.delivered(g, d);
+        });
+        publishKeyed(bus, t, h, 1, 20);
+        try {
+            assertThat(firstStarted.await(patience().toSeconds(), TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        Thread closer = new Thread(() -> s1.close(Duration.ofSeconds(10)));
+        closer.start();
+        release.countDown(); // the running handler completes during close; the 19 unstarted go back
+        try { closer.join(); } catch (InterruptedException e) { throw new AssertionError(e); }
+        track(connect().subscribe(t, options.apply(g), recorder(h, g, new Queue())));
+        eventually().untilAsserted(() -> assertThat(h.receivedUnique(g)).as(h.verdict(g).toString()).isEqualTo(20));
+        History.Verdict v = h.verdict(g);
+        assertClean(v, 20);
+        if (declares(Capability.PER_KEY_ORDERING)) assertThat(v.outOfOrder()).as("out of order, %s", v).isZero();
+    }
+
     // ------------------------------------------------------------------------------------------------
 
     @Nested
@@ -435,32 +467,75 @@ public abstract class MessagingConformanceKit extends BrokerKit {
 
         @Test void unstartedMessagesGoBackToTheBrokerOnClose() {
             assumeTrue(declares(Capability.CONSUMER_GROUPS), "needs CONSUMER_GROUPS");
+            closeLetsTheRunningHandlerFinishAndGivesTheRestBack(topic("unstarted"), MessagingConformanceKit.this::baseOptions);
+        }
+    }
+
+    /**
+     * {@link SubscribeOptions#handleOnDeliveryThread}: the handler runs on the driver's delivery thread where the
+     * driver offers it, on a worker elsewhere; ordering, retries, dead letters, lineage and a draining close hold
+     * either way, with one handler at a time.
+     */
+    @Nested
+    class HandlersOnTheDeliveryThread {
+        private SubscribeOptions options(String g) {
+            SubscribeOptions o = (declares(Capability.CONSUMER_GROUPS) ? baseOptions(g) : baseOptions()).handleOnDeliveryThread(true);
+            return declares(Capability.PER_KEY_ORDERING) ? o : o.ordering(Ordering.NONE);
+        }
+
+        @Test void orderAndRetriesHoldWithOneHandlerAtATime() {
             Messaging bus = connect();
-            String t = topic("unstarted");
+            String t = topic("dt-order");
             String g = group("g");
             History h = history();
-            CountDownLatch firstStarted = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            Subscription s1 = connect().subscribe(t, baseOptions(g).maxInFlight(50), d -> {
-                firstStarted.countDown();
-                release.await(patience().toSeconds(), TimeUnit.SECONDS);
-                h.delivered(g, d);
-            });
-            publishKeyed(bus, t, h, 1, 20);
-            try {
-                assertThat(firstStarted.await(patience().toSeconds(), TimeUnit.SECONDS)).isTrue();
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-            Thread closer = new Thread(() -> s1.close(Duration.ofSeconds(10)));
-            closer.start();
-            release.countDown(); // the running handler completes during close; the 19 unstarted go back
-            try { closer.join(); } catch (InterruptedException e) { throw new AssertionError(e); }
-            track(connect().subscribe(t, baseOptions(g), recorder(h, g, new Queue())));
-            eventually().untilAsserted(() -> assertThat(h.receivedUnique(g)).as(h.verdict(g).toString()).isEqualTo(20));
+            Set<String> failedOnce = ConcurrentHashMap.newKeySet();
+            AtomicInteger running = new AtomicInteger();
+            AtomicInteger overlaps = new AtomicInteger();
+            track(bus.subscribe(t, options(g).retry(RetryPolicy.fixed(3, Duration.ofMillis(20))), d -> {
+                if (running.incrementAndGet() > 1) overlaps.incrementAndGet();
+                try {
+                    h.delivered(g, d);
+                    long seq = Long.parseLong(d.message().extension(History.SEQ));
+                    if (seq % 7 == 3 && failedOnce.add(d.id())) throw new IllegalStateException("transient failure, seq " + seq);
+                } finally {
+                    running.decrementAndGet();
+                }
+            }));
+            publishKeyed(bus, t, h, 10, 50);
+            eventually().untilAsserted(() -> assertThat(h.receivedUnique(g)).as(h.verdict(g).toString()).isEqualTo(500));
+            eventually().untilAsserted(() -> assertThat(h.invocations(g)).isEqualTo(500 + failedOnce.size()));
             History.Verdict v = h.verdict(g);
-            assertClean(v, 20);
+            assertClean(v, 500);
             if (declares(Capability.PER_KEY_ORDERING)) assertThat(v.outOfOrder()).as("out of order, %s", v).isZero();
+            assertThat(overlaps.get()).as("handlers that ran while another one did, %s", v).isZero();
+        }
+
+        @Test void anExhaustedMessageIsDeadLetteredAndAChildPublishedThereCarriesItsLineage() {
+            Messaging bus = connect();
+            String t = topic("dt-dlq");
+            Queue dlq = new Queue();
+            Queue children = new Queue();
+            track(bus.subscribe(t + DeadLetters.DEFAULT_SUFFIX, baseOptions(), dlq::add));
+            track(bus.subscribe(t + ".child", baseOptions(), children::add));
+            track(bus.subscribe(t, options(group("g")).retry(RetryPolicy.fixed(2, Duration.ofMillis(10))), d -> {
+                if ("poison".equals(d.message().dataAsString())) throw new IllegalStateException("always fails");
+                bus.publish(t + ".child", event("child")).get(patience().toSeconds(), TimeUnit.SECONDS);
+            }));
+            Message poison = event("poison");
+            Message parent = event("parent");
+            publish(bus, t, poison);
+            publish(bus, t, parent);
+            eventually().untilAsserted(() -> assertThat(dlq.ids()).containsExactly(poison.id()));
+            eventually().untilAsserted(() -> assertThat(children.size()).isEqualTo(1));
+            Message child = children.list().get(0).message();
+            assertThat(child.extension(Lineage.CAUSATION_ID)).isEqualTo(parent.id());
+            assertThat(child.extension(Lineage.CORRELATION_ID)).isEqualTo(parent.id());
+            assertThat(dlq.list().get(0).message().extension(DeadLetters.ATTEMPTS)).isEqualTo("2");
+        }
+
+        @Test void closeLetsTheRunningHandlerFinishAndGivesTheRestBack() {
+            assumeTrue(declares(Capability.CONSUMER_GROUPS), "needs CONSUMER_GROUPS");
+            MessagingConformanceKit.this.closeLetsTheRunningHandlerFinishAndGivesTheRestBack(topic("dt-close"), this::options);
         }
     }
 

@@ -259,6 +259,13 @@ public final class KafkaTransport implements Transport {
     }
 
     /** The producer's open broker connections, from its own metrics (no round trip). */
+    /**
+     * Yes: each subscription's sink is called by its own poll thread only, acks and nacks are queued for that
+     * thread, and neither stopping nor closing waits for it without a bound. A handler running there holds the
+     * poll loop, which is what {@code handleOnDeliveryThread} documents.
+     */
+    @Override public boolean deliveryThreadMayRunHandlers() { return true; }
+
     @Override public boolean isConnected() { return !closed && publisher.connectionCount() > 0; }
 
     @Override public long maxMessageBytes() { return settings.maxMessageBytes(); }

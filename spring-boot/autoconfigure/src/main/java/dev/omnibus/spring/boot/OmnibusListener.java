@@ -39,6 +39,13 @@ public @interface OmnibusListener {
     /** Handler workers; with PER_KEY ordering one key is never on two workers at once. */
     int concurrency() default 1;
 
+    /**
+     * Whether the method runs on the driver's delivery thread where the driver offers it (Kafka's poll thread),
+     * without the hand-off to a worker; needs {@code concurrency = 1}. For fast handlers; see
+     * {@link dev.omnibus.SubscribeOptions#handleOnDeliveryThread}.
+     */
+    boolean handleOnDeliveryThread() default false;
+
     /** Upper bound of unsettled deliveries; 0 keeps the default of {@link dev.omnibus.SubscribeOptions}. */
     int maxInFlight() default 0;
 

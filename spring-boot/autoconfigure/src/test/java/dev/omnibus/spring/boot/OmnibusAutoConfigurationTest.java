@@ -126,6 +126,11 @@ class OmnibusAutoConfigurationTest {
         assertInvalid(ZeroConcurrency.class, "@OmnibusListener bad.handle(Delivery)", "concurrency");
     }
 
+    @Test
+    void deliveryThreadWithSeveralWorkersFailsStartUp() {
+        assertInvalid(DeliveryThreadWithWorkers.class, "@OmnibusListener bad.handle(Delivery)", "handleOnDeliveryThread");
+    }
+
     private void assertInvalid(Class<?> bean, String... fragments) {
         runner.withBean("bad", bean).run(ctx -> {
             assertThat(ctx).hasFailed();
@@ -149,5 +154,8 @@ class OmnibusAutoConfigurationTest {
     static class UnknownStore { @OmnibusListener(topic = "t", idempotencyStore = "missingStore") void handle(Delivery d) { } }
     static class BadBackoff { @OmnibusListener(topic = "t", backoff = "soon") void handle(Delivery d) { } }
     static class VoidResponder { @OmnibusResponder(topic = "t") void answer(Delivery d) { } }
+    static class DeliveryThreadWithWorkers {
+        @OmnibusListener(topic = "t", concurrency = 4, handleOnDeliveryThread = true) void handle(Delivery d) { }
+    }
     static class ZeroConcurrency { @OmnibusListener(topic = "t", concurrency = 0) void handle(Delivery d) { } }
 }

@@ -48,6 +48,7 @@ public final class EndpointFactory {
             SubscribeOptions options = base(a.group()).concurrency(a.concurrency())
                     .startFrom(a.startFrom()).ordering(a.ordering());
             if (a.maxInFlight() != 0) options = options.maxInFlight(a.maxInFlight());
+            if (a.handleOnDeliveryThread()) options = options.handleOnDeliveryThread(true);
             options = options.retry(retry(where, a));
             if (!a.deadLetterEnabled()) {
                 if (!a.deadLetter().isBlank()) throw invalid(where, "sets deadLetter=\"" + a.deadLetter()
