@@ -71,6 +71,11 @@ public final class BenchCommand implements Callable<Integer> {
             + "ProducerPerformance + ConsumerPerformance, pulsar-perf, RabbitMQ PerfTest) with the workload's shape, to check the native leg")
     boolean perfTool;
 
+    @Option(names = "--on-delivery-thread", description = "the Omnibus legs subscribe with SubscribeOptions.handleOnDeliveryThread: "
+            + "handlers run on the driver's delivery thread where it offers that (kafka), without the hand-off to a worker; "
+            + "needs a workload with consumerConcurrency 1")
+    boolean onDeliveryThread;
+
     @Option(names = "--sample-ratio", defaultValue = "1", description = "with --instrumented, --overhead or --traced-native: the fraction of "
             + "traces sampled (parent-based trace-id ratio, as OTEL_TRACES_SAMPLER=parentbased_traceidratio); default 1 = every span")
     double sampleRatio;
@@ -133,6 +138,12 @@ public final class BenchCommand implements Callable<Integer> {
                     + " in this build, not for " + broker);
             return 2;
         }
+        if (onDeliveryThread && (perfTool || tracedNative || w.consumerConcurrency() != 1)) {
+            System.err.println("bench: --on-delivery-thread changes the Omnibus legs and needs consumerConcurrency 1; "
+                    + (perfTool || tracedNative ? "--perf-tool and --traced-native run no Omnibus leg" : "the workload " + w.name()
+                    + " has " + w.consumerConcurrency()));
+            return 2;
+        }
         if (pairs < 1) {
             System.err.println("bench: --pairs must be at least 1, got " + pairs);
             return 2;
@@ -153,6 +164,7 @@ public final class BenchCommand implements Callable<Integer> {
             System.err.println("bench: " + e.getMessage());
             return 2;
         }
+        target.handleOnDeliveryThread(onDeliveryThread);
         try (target) {
             System.out.println("bench: broker at " + target.url().replaceAll("://([^:/@]+):[^@/]*@", "://$1:****@"));
             if (perfTool) {
@@ -175,9 +187,10 @@ public final class BenchCommand implements Callable<Integer> {
                     : instrumented ? Contrast.NATIVE_VS_INSTRUMENTED
                     : envelope ? Contrast.NATIVE_ENVELOPE_VS_OMNIBUS : Contrast.NATIVE_VS_OMNIBUS;
             RunResult result = new BenchRun(target, w, pairs, System.out, contrast).warmupPairs(warmupPairs).sampleRatio(sampleRatio).observers(observers).run();
-            ResultWriter.write(result, dir, instrumented || overhead
-                    ? "Omnibus legs instrumented (" + String.join(" + ", observers.stream().sorted(java.util.Comparator.reverseOrder())
-                            .map(o -> "omnibus-" + o).toList()) + ")." + (note == null ? "" : " " + note) : note);
+            String legs = (onDeliveryThread ? "Omnibus legs handle on the delivery thread (SubscribeOptions.handleOnDeliveryThread)." : "")
+                    + (instrumented || overhead ? (onDeliveryThread ? " " : "") + "Omnibus legs instrumented (" + String.join(" + ",
+                    observers.stream().sorted(java.util.Comparator.reverseOrder()).map(o -> "omnibus-" + o).toList()) + ")." : "");
+            ResultWriter.write(result, dir, legs.isEmpty() ? note : legs + (note == null ? "" : " " + note));
             Charts.write(result, dir);
             System.out.println();
             System.out.println(contrast.candidateLabel() + " / " + contrast.baselineLabel() + ", " + broker + ", " + w.name() + " (ratio = median of per-pair ratios):");

@@ -114,4 +114,12 @@ class MemoryBenchRunTest {
         int code = new CommandLine(new BenchCommand()).execute("--broker", "activemq", "--workload", "1kb-fixed-rate");
         assertThat(code).isEqualTo(2);
     }
+
+    @Test
+    void commandRejectsOnDeliveryThreadWithAWorkloadOfSeveralWorkersOrWithoutAnOmnibusLeg() {
+        assertThat(new CommandLine(new BenchCommand()).execute("--broker", "memory", "--workload", "100b-many-keys",
+                "--on-delivery-thread")).isEqualTo(2);
+        assertThat(new CommandLine(new BenchCommand()).execute("--broker", "kafka", "--workload", "1kb-max-rate",
+                "--on-delivery-thread", "--traced-native")).isEqualTo(2);
+    }
 }

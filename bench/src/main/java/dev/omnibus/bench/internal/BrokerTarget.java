@@ -33,6 +33,7 @@ public final class BrokerTarget implements AutoCloseable {
     private final String url;
     private final Map<String, String> fixtureOptions;
     private final BrokerFixture fixture;
+    private boolean onDeliveryThread;
 
     private BrokerTarget(String broker, String url, Map<String, String> fixtureOptions, BrokerFixture fixture) {
         this.broker = broker;
@@ -114,6 +115,9 @@ public final class BrokerTarget implements AutoCloseable {
     }
 
     /** A fresh Omnibus client for one leg, with the settings that match the native side. */
+    /** The Omnibus legs subscribe with {@code SubscribeOptions.handleOnDeliveryThread(on)} (default off). */
+    public void handleOnDeliveryThread(boolean on) { this.onDeliveryThread = on; }
+
     public BenchClient omnibusClient(Workload w) { return omnibusClient(w, false); }
 
     /** As {@link #omnibusClient(Workload)}; {@code instrumented} adds the OpenTelemetry and Micrometer observers. */
@@ -132,7 +136,7 @@ public final class BrokerTarget implements AutoCloseable {
         Map<String, String> options = new LinkedHashMap<>(fixtureOptions);
         if (broker.equals("kafka")) options.put("partitions", Integer.toString(w.partitions()));
         if (broker.equals("rabbitmq")) options.put("shards", "1"); // one quorum queue per group, as the native side
-        return new OmnibusClient(url, options, sampleRatio, observers);
+        return new OmnibusClient(url, options, sampleRatio, observers, onDeliveryThread);
     }
 
     /**

@@ -24,9 +24,14 @@ final class OmnibusClient implements BenchClient {
     private final Map<String, String> options;
     private final List<Messaging> connections = new ArrayList<>();
     private final Instrumentation instrumentation;   // null: no observer at all
+    private final boolean onDeliveryThread;
 
-    /** {@code sampleRatio} in [0, 1]: instrumented, sampling that fraction of traces; negative: no observer. */
-    OmnibusClient(String url, Map<String, String> options, double sampleRatio, java.util.Set<String> observers) {
+    /**
+     * {@code sampleRatio} in [0, 1]: instrumented, sampling that fraction of traces; negative: no observer.
+     * {@code onDeliveryThread}: subscriptions use {@code SubscribeOptions.handleOnDeliveryThread}.
+     */
+    OmnibusClient(String url, Map<String, String> options, double sampleRatio, java.util.Set<String> observers, boolean onDeliveryThread) {
+        this.onDeliveryThread = onDeliveryThread;
         this.url = url;
         this.options = Map.copyOf(options);
         this.instrumentation = sampleRatio >= 0 ? new Instrumentation(sampleRatio, observers) : null;
@@ -35,7 +40,7 @@ final class OmnibusClient implements BenchClient {
     @Override public String kind() { return instrumentation == null ? "omnibus" : "instrumented"; }
 
     @Override public String description() {
-        return "Omnibus Messaging.publish / subscribe(group, concurrency)"
+        return "Omnibus Messaging.publish / subscribe(group, concurrency" + (onDeliveryThread ? ", handleOnDeliveryThread" : "") + ")"
                 + (instrumentation == null ? "" : " with " + instrumentation.describe());
     }
 
@@ -69,7 +74,7 @@ final class OmnibusClient implements BenchClient {
     public AutoCloseable subscribe(String topic, String group, int concurrency, int maxInFlight, Sink sink) {
         Messaging m = connect();
         SubscribeOptions options = SubscribeOptions.group(group).concurrency(concurrency).maxInFlight(maxInFlight)
-                .retry(RetryPolicy.none()).noDeadLetter();
+                .retry(RetryPolicy.none()).noDeadLetter().handleOnDeliveryThread(onDeliveryThread && concurrency == 1);
         // a driver without PER_KEY_ORDERING (NATS) refuses the per-key default: its workers take any message
         if (!m.capabilities().contains(dev.omnibus.Capability.PER_KEY_ORDERING)) options = options.ordering(dev.omnibus.Ordering.NONE);
         Subscription s = m.subscribe(topic, options,
