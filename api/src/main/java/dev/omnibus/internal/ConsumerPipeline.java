@@ -80,9 +80,10 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
         this.workers = new ThreadPoolExecutor(options.concurrency(), options.concurrency(), 0, TimeUnit.MILLISECONDS,
                 new SpinningWorkQueue(), new NamedThreadFactory(name));
         this.dispatcher = new KeyedDispatcher(workers, scheduler);
-        // a redelivery hand-back may wait for the delivery thread (Kafka parks on its poll thread): workers only
-        this.onDeliveryThread = options.handlesOnDeliveryThread() && options.concurrency() == 1
-                && options.redelivery() == null && transport.deliveryThreadMayRunHandlers();
+        // (SubscribeOptions refuses it with concurrency > 1.) A redelivery hand-back may wait for the delivery
+        // thread (Kafka parks on its poll thread): workers only then.
+        this.onDeliveryThread = options.handlesOnDeliveryThread() && options.redelivery() == null
+                && transport.deliveryThreadMayRunHandlers();
     }
 
     void attach(TransportSubscription subscription) { this.transportSubscription = subscription; }

@@ -187,10 +187,12 @@ public final class BenchCommand implements Callable<Integer> {
                     : instrumented ? Contrast.NATIVE_VS_INSTRUMENTED
                     : envelope ? Contrast.NATIVE_ENVELOPE_VS_OMNIBUS : Contrast.NATIVE_VS_OMNIBUS;
             RunResult result = new BenchRun(target, w, pairs, System.out, contrast).warmupPairs(warmupPairs).sampleRatio(sampleRatio).observers(observers).run();
-            String legs = (onDeliveryThread ? "Omnibus legs handle on the delivery thread (SubscribeOptions.handleOnDeliveryThread)." : "")
-                    + (instrumented || overhead ? (onDeliveryThread ? " " : "") + "Omnibus legs instrumented (" + String.join(" + ",
-                    observers.stream().sorted(java.util.Comparator.reverseOrder()).map(o -> "omnibus-" + o).toList()) + ")." : "");
-            ResultWriter.write(result, dir, legs.isEmpty() ? note : legs + (note == null ? "" : " " + note));
+            java.util.List<String> noteParts = new java.util.ArrayList<>();
+            if (onDeliveryThread) noteParts.add("Omnibus legs handle on the delivery thread (SubscribeOptions.handleOnDeliveryThread).");
+            if (instrumented || overhead) noteParts.add("Omnibus legs instrumented (" + String.join(" + ", observers.stream()
+                    .sorted(java.util.Comparator.reverseOrder()).map(o -> "omnibus-" + o).toList()) + ").");
+            if (note != null) noteParts.add(note);
+            ResultWriter.write(result, dir, noteParts.isEmpty() ? null : String.join(" ", noteParts));
             Charts.write(result, dir);
             System.out.println();
             System.out.println(contrast.candidateLabel() + " / " + contrast.baselineLabel() + ", " + broker + ", " + w.name() + " (ratio = median of per-pair ratios):");

@@ -114,10 +114,10 @@ public final class BrokerTarget implements AutoCloseable {
         throw new IllegalStateException("no traced native client for " + broker + "; available: " + TRACED_NATIVE);
     }
 
-    /** A fresh Omnibus client for one leg, with the settings that match the native side. */
     /** The Omnibus legs subscribe with {@code SubscribeOptions.handleOnDeliveryThread(on)} (default off). */
     public void handleOnDeliveryThread(boolean on) { this.onDeliveryThread = on; }
 
+    /** A fresh Omnibus client for one leg, with the settings that match the native side. */
     public BenchClient omnibusClient(Workload w) { return omnibusClient(w, false); }
 
     /** As {@link #omnibusClient(Workload)}; {@code instrumented} adds the OpenTelemetry and Micrometer observers. */
