@@ -158,7 +158,7 @@ public final class SubscribeOptions {
      * is handed to a worker too, so at most one handler runs at a time.</li>
      * <li>It needs {@code concurrency} 1, and it is ignored with a {@link #redelivery} schedule (handing a message
      * back may wait for the delivery thread) and on drivers whose delivery thread must not block
-     * ({@link dev.omnibus.spi.Transport#deliveryThreadMayRunHandlers()}; of the shipped drivers only Kafka offers
+     * ({@link dev.omnibus.spi.Transport#deliveryThreadMayRunHandlers()}; of the shipped drivers Kafka and NATS offer
      * it): the handler then runs on the worker as without it.</li>
      * </ul>
      */

@@ -72,7 +72,7 @@ public final class BenchCommand implements Callable<Integer> {
     boolean perfTool;
 
     @Option(names = "--on-delivery-thread", description = "the Omnibus legs subscribe with SubscribeOptions.handleOnDeliveryThread: "
-            + "handlers run on the driver's delivery thread where it offers that (kafka), without the hand-off to a worker; "
+            + "handlers run on the driver's delivery thread where it offers that (kafka, nats), without the hand-off to a worker; "
             + "needs a workload with consumerConcurrency 1")
     boolean onDeliveryThread;
 

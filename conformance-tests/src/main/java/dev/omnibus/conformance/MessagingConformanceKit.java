@@ -100,6 +100,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 public abstract class MessagingConformanceKit extends BrokerKit {
 
+    /**
+     * Whether the driver runs handlers on its delivery thread when a subscription asks for
+     * {@link SubscribeOptions#handleOnDeliveryThread}, i.e. what its {@code Transport.deliveryThreadMayRunHandlers()}
+     * answers. Default false; a driver that says yes overrides this to return true, and the kit checks that handlers
+     * then really run off the core's workers. Null: not known (evaluating a broker through a driver the kit was not
+     * told about); only what holds either way is checked.
+     */
+    protected Boolean offersDeliveryThread() { return false; }
+
     /** Publishes {@code perKey} messages for each of {@code keys} keys (interleaved) and waits for the acks. */
     protected final List<Message> publishKeyed(Messaging bus, String topic, History h, int keys, int perKey) {
         List<Message> sent = new ArrayList<>();
@@ -536,6 +545,53 @@ public abstract class MessagingConformanceKit extends BrokerKit {
         @Test void closeLetsTheRunningHandlerFinishAndGivesTheRestBack() {
             assumeTrue(declares(Capability.CONSUMER_GROUPS), "needs CONSUMER_GROUPS");
             MessagingConformanceKit.this.closeLetsTheRunningHandlerFinishAndGivesTheRestBack(topic("dt-close"), this::options);
+        }
+
+        /**
+         * First attempts run off the core's workers (threads {@code omnibus-<topic>-<group>-N}) exactly when the
+         * driver offers its delivery thread; a retry always continues on a worker; without the option every
+         * attempt runs on a worker.
+         */
+        @Test void handlersRunOnTheDeliveryThreadExactlyWhereTheDriverOffersIt() {
+            Messaging bus = connect();
+            String t = topic("dt-thread");
+            String g = group("g");
+            String plain = topic("dt-worker");
+            String worker = "omnibus-" + t + "-" + (declares(Capability.CONSUMER_GROUPS) ? g : "*") + "-";
+            String plainWorker = "omnibus-" + plain + "-" + (declares(Capability.CONSUMER_GROUPS) ? g : "*") + "-";
+            Map<String, String> threads = new ConcurrentHashMap<>();
+            Map<String, String> plainThreads = new ConcurrentHashMap<>();
+            Set<String> failedOnce = ConcurrentHashMap.newKeySet();
+            RetryPolicy retry = RetryPolicy.fixed(2, Duration.ofMillis(20));
+            track(bus.subscribe(t, options(g).retry(retry), d -> {
+                String text = d.message().dataAsString();
+                threads.put(text + "#" + d.attempt(), Thread.currentThread().getName());
+                if (text.equals("fails-once") && failedOnce.add(text)) throw new IllegalStateException("first attempt fails");
+            }));
+            track(bus.subscribe(plain, options(g).handleOnDeliveryThread(false).retry(retry), d ->
+                    plainThreads.put(d.message().dataAsString() + "#" + d.attempt(), Thread.currentThread().getName())));
+            for (String s : List.of("a", "b", "fails-once")) publish(bus, plain, event(s));
+            // the failing one last: a message arriving while another waits for its retry goes to a worker too
+            publish(bus, t, event("a"));
+            publish(bus, t, event("b"));
+            eventually().untilAsserted(() -> assertThat(threads).containsKeys("a#1", "b#1"));
+            publish(bus, t, event("fails-once"));
+            eventually().untilAsserted(() -> assertThat(threads).containsKeys("fails-once#1", "fails-once#2"));
+            eventually().untilAsserted(() -> assertThat(plainThreads).containsKeys("a#1", "b#1", "fails-once#1"));
+            Boolean offered = offersDeliveryThread();
+            for (String first : List.of("a#1", "b#1", "fails-once#1")) {
+                if (Boolean.TRUE.equals(offered)) {
+                    assertThat(threads.get(first)).as("%s with handleOnDeliveryThread: the kit was told the driver offers "
+                            + "its delivery thread (offersDeliveryThread), but the handler ran on a worker", first)
+                            .doesNotStartWith(worker);
+                } else if (Boolean.FALSE.equals(offered)) {
+                    assertThat(threads.get(first)).as("%s with handleOnDeliveryThread: the handler ran off the workers; a driver "
+                            + "whose Transport.deliveryThreadMayRunHandlers() says yes overrides offersDeliveryThread()", first)
+                            .startsWith(worker);
+                }
+            }
+            assertThat(threads.get("fails-once#2")).as("a retry").startsWith(worker);
+            assertThat(plainThreads.values()).as("without the option").allSatisfy(name -> assertThat(name).startsWith(plainWorker));
         }
     }
 

@@ -7,4 +7,7 @@ import dev.omnibus.conformance.MessagingConformanceKit;
 class KafkaConformanceTest extends MessagingConformanceKit {
     @Override
     protected BrokerFixture createFixture() { return KafkaFixtures.shared(); }
+
+    /** The driver runs handlers on the subscription's poll thread when asked. */
+    @Override protected Boolean offersDeliveryThread() { return true; }
 }

@@ -7,4 +7,7 @@ import dev.omnibus.conformance.MessagingConformanceKit;
 class NatsConformanceTest extends MessagingConformanceKit {
     @Override
     protected BrokerFixture createFixture() { return NatsFixtures.shared(); }
+
+    /** The driver runs handlers on the subscription's puller thread when asked. */
+    @Override protected Boolean offersDeliveryThread() { return true; }
 }

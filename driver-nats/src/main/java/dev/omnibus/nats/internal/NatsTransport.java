@@ -94,6 +94,14 @@ public final class NatsTransport implements Transport {
 
     @Override public dev.omnibus.ConsumerLag lag(String topic, String group) { return admin.lag(topic, group); }
 
+    /**
+     * Yes: each subscription's sink is called by its own puller thread only; acks and nacks are publishes that
+     * jnats queues for the connection's writer, and closing waits for the puller at most two seconds (not at all
+     * from the puller itself). A handler running there holds that subscription's fetches only, which is what
+     * {@code handleOnDeliveryThread} documents.
+     */
+    @Override public boolean deliveryThreadMayRunHandlers() { return true; }
+
     @Override public boolean isConnected() { return connection.getStatus() == Connection.Status.CONNECTED; }
 
     @Override

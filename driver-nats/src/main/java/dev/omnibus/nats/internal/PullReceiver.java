@@ -20,7 +20,9 @@ import java.util.function.Consumer;
 /**
  * One subscription on a JetStream pull consumer: a puller thread fetches at most
  * {@code maxInFlight - unsettled} messages at a time (so the broker, not this process, holds the backlog) and
- * hands them to the sink in delivery order. {@link #stopReceiving()} stops fetching while acks still reach the
+ * hands them to the sink in delivery order. The puller is this subscription's alone and nothing waits for it
+ * while it is in the sink (acks are publishes on the connection, {@link #close()} waits at most a bounded time and
+ * not at all when called from the puller), so the core may run handlers on it. {@link #stopReceiving()} stops fetching while acks still reach the
  * broker; {@link #close()} gives every unsettled message back with {@code -NAK} (in stream order, so the next
  * member of the group gets them at once, not after {@code ackWait}) and, for an ephemeral consumer, deletes it.
  * An ephemeral consumer lost in a server restart is re-created where it was ({@link #recoverEphemeralConsumer()}).
@@ -178,10 +180,12 @@ final class PullReceiver implements TransportSubscription {
     public void close() {
         if (closed) return;
         stopReceiving();
-        try {
-            puller.join(FETCH_WAIT.toMillis() * 4);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (Thread.currentThread() != puller) { // a handler on the puller closing its own subscription must not wait for itself
+            try {
+                puller.join(FETCH_WAIT.toMillis() * 4);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         closed = true;
         List<NatsInbound> giveBack = new ArrayList<>();

@@ -40,7 +40,7 @@ public @interface OmnibusListener {
     int concurrency() default 1;
 
     /**
-     * Whether the method runs on the driver's delivery thread where the driver offers it (Kafka's poll thread),
+     * Whether the method runs on the driver's delivery thread where the driver offers it (Kafka's poll thread, NATS's puller),
      * without the hand-off to a worker; needs {@code concurrency = 1}. For fast handlers; see
      * {@link dev.omnibus.SubscribeOptions#handleOnDeliveryThread}.
      */
