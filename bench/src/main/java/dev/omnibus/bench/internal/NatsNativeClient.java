@@ -16,6 +16,7 @@ import io.nats.client.impl.Headers;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 
@@ -23,7 +24,7 @@ import java.util.concurrent.Semaphore;
  * The native NATS side with jnats, set up as the Omnibus NATS driver runs: a file-storage stream per topic
  * whose one subject is the topic, a durable pull consumer per group with explicit acks (30 s ack wait), one
  * asynchronous JetStream publish per message completed by its publish acknowledgement, and one puller thread
- * per consumer fetching at most {@code maxInFlight} unacknowledged messages. The key travels in one
+ * per consumer pulling at most {@code maxInFlight} unacknowledged messages, each handled as it arrives. The key travels in one
  * {@code key} header; no CloudEvents headers.
  */
 final class NatsNativeClient implements BenchClient {
@@ -38,7 +39,7 @@ final class NatsNativeClient implements BenchClient {
     @Override public String kind() { return "native"; }
 
     @Override public String description() {
-        return "jnats: JetStream publishAsync + PubAck, file stream, durable pull consumer (fetch), explicit ack";
+        return "jnats: JetStream publishAsync + PubAck, file stream, durable pull consumer (iterate), explicit ack";
     }
 
     private synchronized Connection connect() throws Exception {
@@ -98,28 +99,32 @@ final class NatsNativeClient implements BenchClient {
                     }
                     free = 1 + room.drainPermits();
                 }
-                List<io.nats.client.Message> batch;
+                int got = 0;
                 try {
-                    batch = sub.fetch(Math.min(free, 256), FETCH_WAIT);
+                    // iterate hands each message on as it arrives (fetch would hold the batch until full or timed out)
+                    Iterator<io.nats.client.Message> pulled = sub.iterate(Math.min(free, 256), FETCH_WAIT);
+                    while (pulled.hasNext()) {
+                        io.nats.client.Message m = pulled.next();
+                        if (!m.isJetStream()) continue;
+                        got++;
+                        String key = m.getHeaders() == null ? null : m.getHeaders().getFirst("key");
+                        Runnable handle = () -> {
+                            sink.received(key, ByteBuffer.wrap(m.getData()).getLong(0));
+                            try {
+                                m.ack();
+                            } catch (RuntimeException e) {
+                                // connection closing at the end of the leg
+                            }
+                            room.release();
+                        };
+                        if (pool == null) handle.run(); else pool.submit(key, handle);
+                    }
                 } catch (RuntimeException e) {
-                    room.release(free);
+                    room.release(free - got);
                     if (!c.getStatus().equals(Connection.Status.CONNECTED)) return;
                     continue;
                 }
-                room.release(free - batch.size());
-                for (io.nats.client.Message m : batch) {
-                    String key = m.getHeaders() == null ? null : m.getHeaders().getFirst("key");
-                    Runnable handle = () -> {
-                        sink.received(key, ByteBuffer.wrap(m.getData()).getLong(0));
-                        try {
-                            m.ack();
-                        } catch (RuntimeException e) {
-                            // connection closing at the end of the leg
-                        }
-                        room.release();
-                    };
-                    if (pool == null) handle.run(); else pool.submit(key, handle);
-                }
+                room.release(free - got);
             }
         }, "bench-nats-puller");
         puller.setDaemon(true);

@@ -12,15 +12,16 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * One subscription on a JetStream pull consumer: a puller thread fetches at most
+ * One subscription on a JetStream pull consumer: a puller thread pulls at most
  * {@code maxInFlight - unsettled} messages at a time (so the broker, not this process, holds the backlog) and
- * hands them to the sink in delivery order. The puller is this subscription's alone and nothing waits for it
+ * hands each to the sink as it arrives, in delivery order. The puller is this subscription's alone and nothing waits for it
  * while it is in the sink (acks are publishes on the connection, {@link #close()} waits at most a bounded time and
  * not at all when called from the puller), so the core may run handlers on it. {@link #stopReceiving()} stops fetching while acks still reach the
  * broker; {@link #close()} gives every unsettled message back with {@code -NAK} (in stream order, so the next
@@ -91,13 +92,21 @@ final class PullReceiver implements TransportSubscription {
                     continue;
                 }
             }
-            List<io.nats.client.Message> batch;
+            int handedOn = 0;
             try {
-                batch = bound.subscription().fetch(Math.min(free, MAX_BATCH), FETCH_WAIT);
-                if (batch.isEmpty()) recoverEphemeralConsumer();
+                // iterate, not fetch: each message is handed on as it arrives, where fetch holds a batch back until
+                // it is full or the wait is over (tens of milliseconds of latency at low rates)
+                Iterator<io.nats.client.Message> pulled = bound.subscription().iterate(Math.min(free, MAX_BATCH), FETCH_WAIT);
+                while (pulled.hasNext()) {
+                    io.nats.client.Message m = pulled.next();
+                    if (!m.isJetStream()) continue; // a status message that jnats passed through
+                    handedOn++;
+                    handOn(m);
+                }
+                if (handedOn == 0) recoverEphemeralConsumer();
             } catch (RuntimeException e) {
                 if (stopped) return;
-                log.debug("Fetch on {} failed ({}); retrying", description, e.toString());
+                log.debug("Pull on {} failed ({}); retrying", description, e.toString());
                 recoverEphemeralConsumer();
                 synchronized (room) {
                     try {
@@ -106,23 +115,22 @@ final class PullReceiver implements TransportSubscription {
                         return;
                     }
                 }
-                continue;
             }
-            for (io.nats.client.Message m : batch) {
-                if (!m.isJetStream()) continue; // a status message that jnats passed through
-                NatsInbound inbound = new NatsInbound(this, m);
-                lastStreamSequence = Math.max(lastStreamSequence, inbound.streamSequence());
-                if (stopped) {
-                    nakQuietly(m); // fetched during stopReceiving(): give it back at once
-                    continue;
-                }
-                unsettled.add(inbound);
-                try {
-                    sink.accept(inbound);
-                } catch (RuntimeException e) {
-                    log.error("Sink of {} threw on {}; the delivery stays unsettled until close", description, inbound, e);
-                }
-            }
+        }
+    }
+
+    private void handOn(io.nats.client.Message m) {
+        NatsInbound inbound = new NatsInbound(this, m);
+        lastStreamSequence = Math.max(lastStreamSequence, inbound.streamSequence());
+        if (stopped) {
+            nakQuietly(m); // pulled during stopReceiving(): give it back at once
+            return;
+        }
+        unsettled.add(inbound);
+        try {
+            sink.accept(inbound);
+        } catch (RuntimeException e) {
+            log.error("Sink of {} threw on {}; the delivery stays unsettled until close", description, inbound, e);
         }
     }
 
