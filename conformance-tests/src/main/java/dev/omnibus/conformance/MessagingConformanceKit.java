@@ -547,6 +547,11 @@ public abstract class MessagingConformanceKit extends BrokerKit {
             MessagingConformanceKit.this.closeLetsTheRunningHandlerFinishAndGivesTheRestBack(topic("dt-close"), this::options);
         }
 
+        /** How the core names a subscription's worker threads: {@code omnibus-<topic>-<group or *>-N}. */
+        private String workerPrefix(String topic, String g) {
+            return "omnibus-" + topic + "-" + (declares(Capability.CONSUMER_GROUPS) ? g : "*") + "-";
+        }
+
         /**
          * First attempts run off the core's workers (threads {@code omnibus-<topic>-<group>-N}) exactly when the
          * driver offers its delivery thread; a retry always continues on a worker; without the option every
@@ -557,8 +562,8 @@ public abstract class MessagingConformanceKit extends BrokerKit {
             String t = topic("dt-thread");
             String g = group("g");
             String plain = topic("dt-worker");
-            String worker = "omnibus-" + t + "-" + (declares(Capability.CONSUMER_GROUPS) ? g : "*") + "-";
-            String plainWorker = "omnibus-" + plain + "-" + (declares(Capability.CONSUMER_GROUPS) ? g : "*") + "-";
+            String worker = workerPrefix(t, g);
+            String plainWorker = workerPrefix(plain, g);
             Map<String, String> threads = new ConcurrentHashMap<>();
             Map<String, String> plainThreads = new ConcurrentHashMap<>();
             Set<String> failedOnce = ConcurrentHashMap.newKeySet();

@@ -97,7 +97,7 @@ public final class NatsTransport implements Transport {
     /**
      * Yes: each subscription's sink is called by its own puller thread only; acks and nacks are publishes that
      * jnats queues for the connection's writer, and closing waits for the puller at most two seconds (not at all
-     * from the puller itself). A handler running there holds that subscription's fetches only, which is what
+     * from the puller itself). A handler running there holds that subscription's pulls only, which is what
      * {@code handleOnDeliveryThread} documents.
      */
     @Override public boolean deliveryThreadMayRunHandlers() { return true; }

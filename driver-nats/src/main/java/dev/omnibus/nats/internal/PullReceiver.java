@@ -21,11 +21,12 @@ import java.util.function.Consumer;
 /**
  * One subscription on a JetStream pull consumer: a puller thread pulls at most
  * {@code maxInFlight - unsettled} messages at a time (so the broker, not this process, holds the backlog) and
- * hands each to the sink as it arrives, in delivery order. The puller is this subscription's alone and nothing waits for it
- * while it is in the sink (acks are publishes on the connection, {@link #close()} waits at most a bounded time and
- * not at all when called from the puller), so the core may run handlers on it. {@link #stopReceiving()} stops fetching while acks still reach the
- * broker; {@link #close()} gives every unsettled message back with {@code -NAK} (in stream order, so the next
- * member of the group gets them at once, not after {@code ackWait}) and, for an ephemeral consumer, deletes it.
+ * hands each to the sink as it arrives, in delivery order. The puller is this subscription's alone and nothing
+ * waits for it while it is in the sink (acks are publishes on the connection, {@link #close()} waits at most a
+ * bounded time and not at all when called from the puller), so the core may run handlers on it.
+ * {@link #stopReceiving()} stops pulling while acks still reach the broker; {@link #close()} gives every unsettled
+ * message back with {@code -NAK} (in stream order, so the next member of the group gets them at once, not after
+ * {@code ackWait}) and, for an ephemeral consumer, deletes it.
  * An ephemeral consumer lost in a server restart is re-created where it was ({@link #recoverEphemeralConsumer()}).
  */
 final class PullReceiver implements TransportSubscription {
