@@ -113,7 +113,11 @@ public interface Messaging extends AutoCloseable {
     /** The URL scheme of the connected driver. */
     String driverName();
 
-    /** Closes subscriptions (draining running handlers, bounded by {@code closeTimeout}) and the connection. */
+    /**
+     * Closes subscriptions (draining running handlers, bounded by {@code closeTimeout}) and the connection. Called
+     * from a handler of this instance, it marks the instance closed and returns at once; the close then finishes on
+     * a thread of its own once that handler has returned and its message is settled.
+     */
     @Override
     void close();
 }

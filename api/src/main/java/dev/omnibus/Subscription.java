@@ -15,7 +15,11 @@ public interface Subscription extends AutoCloseable {
     /** True until {@link #close()} is called or the subscription fails fatally. */
     boolean isActive();
 
-    /** Closes, waiting at most {@code timeout} for running handlers. Idempotent. */
+    /**
+     * Closes, waiting at most {@code timeout} for running handlers. Idempotent. Called from this subscription's own
+     * handler (stop after this message), it stops delivery and returns at once; the handler's message is settled when
+     * the handler returns, and the close finishes on a thread of its own.
+     */
     void close(Duration timeout);
 
     @Override

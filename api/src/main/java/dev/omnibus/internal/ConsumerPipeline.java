@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -61,6 +62,9 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
     private final boolean onDeliveryThread;
     private final Consumer<String> deadLetterTopicDeclarer;
     private final AtomicLong unsettled = new AtomicLong();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>(); // the whole close is over
+    /** The pipeline whose handler runs on this thread: a close from inside a handler must not wait for itself. */
+    private static final ThreadLocal<ConsumerPipeline> HANDLING = new ThreadLocal<>();
     private volatile TransportSubscription transportSubscription;
     private volatile boolean closeRequested; // close() began: the subscription reports itself stopped
     private volatile boolean closing;        // the transport stopped receiving: what still arrives goes back
@@ -177,9 +181,12 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
             ProcessObservation observation = observers == null ? null
                     : observers.process(new ProcessContext(sender.client(), delivery, options.retry().maxAttempts()));
             ObservedSender.enter(delivery);
+            ConsumerPipeline outer = HANDLING.get();
+            HANDLING.set(ConsumerPipeline.this);
             try {
                 return attempt(delivery, message, observation);
             } finally {
+                HANDLING.set(outer);
                 ObservedSender.exit();
                 if (observation != null) observation.close();
             }
@@ -453,13 +460,36 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
 
     @Override public void close() { close(defaultCloseTimeout); }
 
+    /** The subscription whose handler runs on the calling thread, or null outside handlers. */
+    static ConsumerPipeline handlingOnThisThread() { return HANDLING.get(); }
+
+    /**
+     * Stops the inflow, then waits for the running handlers (at most {@code timeout}) and closes the transport's
+     * subscription. Called from one of this subscription's own handlers it returns once the inflow is stopped: that
+     * handler's message settles only after the handler returns, so waiting for it here would wait out the whole
+     * timeout and then give back a message the handler completed. The rest of the close then runs on a thread of its
+     * own, {@code omnibus-close-<topic>}, and ends as any close does.
+     */
     @Override
     public void close(Duration timeout) {
+        if (!beginClose()) return;
+        if (HANDLING.get() == this) {
+            Thread finisher = new Thread(() -> finishClose(timeout), "omnibus-close-" + topic);
+            finisher.start(); // not a daemon: it commits what the handler completes, and it is bounded by the timeout
+            return;
+        }
+        finishClose(timeout);
+    }
+
+    /**
+     * The first half of a close: the subscription reports itself stopped and takes nothing more; false when a close
+     * began before (then this caller has nothing to finish).
+     */
+    boolean beginClose() {
         synchronized (this) {
-            if (closeRequested) return;
+            if (closeRequested) return false;
             closeRequested = true;
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
         TransportSubscription ts = transportSubscription;
         // Stop the inflow before giving anything back: a broker may hand a given-back message straight to the same
         // subscriber, on the giving-back thread, while it still receives (the memory broker does), and each give-back
@@ -473,6 +503,27 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
         }
         dispatcher.close();
         workers.shutdown();
+        return true;
+    }
+
+    /** Runs {@code action} once the whole close is over (at once if it is). */
+    void whenClosed(Runnable action) { closed.thenRun(action); }
+
+    /** Waits at most {@code timeout} for a close begun elsewhere (e.g. by a handler) to end. */
+    void awaitClosed(Duration timeout) {
+        try {
+            closed.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.warn("The close of the subscription to {} did not end within {}", topic, timeout);
+        }
+    }
+
+    /** The second half of a close {@link #beginClose} began: waits for running handlers, then closes the transport's subscription. */
+    void finishClose(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        TransportSubscription ts = transportSubscription;
         try {
             while (unsettled.get() > 0 && System.nanoTime() < deadline) {
                 workers.awaitTermination(10, TimeUnit.MILLISECONDS);
@@ -488,6 +539,7 @@ final class ConsumerPipeline implements Consumer<Inbound>, Subscription {
                 if (ts != null) ts.close();
             } finally {
                 workers.shutdownNow();
+                closed.complete(null);
             }
         }
     }

@@ -37,6 +37,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -288,7 +289,8 @@ public final class DefaultMessaging implements Messaging {
         @Override public void close() { close(closeTimeout); }
         @Override public void close(Duration timeout) {
             pipeline.close(timeout);
-            subscriptions.remove(pipeline);
+            // a close a handler asked for ends later, on a thread of its own: until then the instance's close waits for it
+            pipeline.whenClosed(() -> subscriptions.remove(pipeline));
         }
         @Override public String toString() { return pipeline.toString(); }
     }
@@ -460,10 +462,29 @@ public final class DefaultMessaging implements Messaging {
             if (closed) return;
             closed = true;
         }
+        ConsumerPipeline own = ConsumerPipeline.handlingOnThisThread();
+        if (own != null && subscriptions.contains(own)) {
+            // Called by a handler of this instance, whose close waits for that very handler to return: every
+            // subscription stops here and now, and the rest of the close runs on a thread of its own.
+            Set<ConsumerPipeline> begun = new HashSet<>();
+            for (ConsumerPipeline p : subscriptions) if (p.beginClose()) begun.add(p);
+            Thread closer = new Thread(() -> closeNow(begun), "omnibus-close");
+            closer.start(); // not a daemon, as the caller's own close would not have been: bounded by closeTimeout
+            return;
+        }
+        closeNow(Set.of());
+    }
+
+    /** Closes every subscription (finishing those in {@code begun}) in parallel, then the transport. */
+    private void closeNow(Set<ConsumerPipeline> begun) {
         List<ConsumerPipeline> open = new ArrayList<>(subscriptions);
         List<Thread> closers = new ArrayList<>();
         for (ConsumerPipeline p : open) { // close in parallel: the timeout bounds the whole close, not each one
-            Thread t = new Thread(() -> p.close(closeTimeout), "omnibus-close-" + p.topic());
+            Runnable close = () -> {
+                if (begun.contains(p)) p.finishClose(closeTimeout); else p.close(closeTimeout);
+                p.awaitClosed(closeTimeout); // begun elsewhere, by a handler: its own thread finishes it
+            };
+            Thread t = new Thread(close, "omnibus-close-" + p.topic());
             t.setDaemon(true);
             t.start();
             closers.add(t);

@@ -410,6 +410,42 @@ public abstract class MessagingConformanceKit extends BrokerKit {
         }
     }
 
+    /**
+     * A handler closes what delivered its message when it sees the message "stop": its own subscription
+     * ({@code wholeInstance} false) or its whole {@code Messaging} instance. The close must not wait for that very
+     * handler (the subscription's close is asked for with a timeout far longer than the kit's patience, so a close
+     * that did would hold it past the test's wait), the subscription must report itself inactive at once, "stop"
+     * must be completed (a later member of the group does not get it again), and what is published afterwards goes
+     * to that later member.
+     */
+    private void aHandlerClosesWhatDeliveredItsMessage(String t, SubscribeOptions options, boolean wholeInstance) {
+        Messaging bus = connect();
+        AtomicReference<Subscription> self = new AtomicReference<>();
+        AtomicReference<Boolean> activeAfterClose = new AtomicReference<>();
+        AtomicBoolean closeReturned = new AtomicBoolean();
+        Queue first = new Queue();
+        Message stop = event("stop").withKey("self-close"); // one key: a "stop" given back would come before "after"
+        self.set(bus.subscribe(t, options, d -> {
+            first.add(d);
+            if (!d.id().equals(stop.id())) return;
+            if (wholeInstance) bus.close(); else self.get().close(Duration.ofMinutes(10));
+            activeAfterClose.set(self.get().isActive());
+            closeReturned.set(true);
+        }));
+        publish(connect(), t, stop);
+        eventually().untilTrue(closeReturned);
+        assertThat(activeAfterClose.get()).as("isActive() right after the close").isFalse();
+        Messaging later = connect();
+        Message after = event("after").withKey("self-close");
+        publish(later, t, after);
+        Queue next = new Queue();
+        track(later.subscribe(t, options, next::add));
+        eventually().untilAsserted(() -> assertThat(next.ids()).contains(after.id()));
+        assertThat(next.ids()).as("the message whose handler closed the %s was completed, not given back",
+                wholeInstance ? "instance" : "subscription").doesNotContain(stop.id());
+        assertThat(first.ids()).as("delivered to the closed subscription").containsExactly(stop.id());
+    }
+
     @Nested
     class AtLeastOnce {
         private SubscribeOptions options(String g) {
@@ -545,6 +581,11 @@ public abstract class MessagingConformanceKit extends BrokerKit {
         @Test void closeLetsTheRunningHandlerFinishAndGivesTheRestBack() {
             assumeTrue(declares(Capability.CONSUMER_GROUPS), "needs CONSUMER_GROUPS");
             MessagingConformanceKit.this.closeLetsTheRunningHandlerFinishAndGivesTheRestBack(topic("dt-close"), this::options);
+        }
+
+        @Test void aHandlerOnTheDeliveryThreadCanCloseItsOwnSubscription() {
+            assumeTrue(declares(Capability.CONSUMER_GROUPS), "needs CONSUMER_GROUPS");
+            aHandlerClosesWhatDeliveredItsMessage(topic("dt-self-close"), options(group("g")), false);
         }
 
         /** How the core names a subscription's worker threads: {@code omnibus-<topic>-<group or *>-N}. */
@@ -1437,6 +1478,16 @@ public abstract class MessagingConformanceKit extends BrokerKit {
             History.Verdict v = h.verdict(g);
             assertThat(v.lost()).as("lost, %s", v).isZero();
             if (declares(Capability.PER_KEY_ORDERING)) assertThat(v.outOfOrder()).as("out of order, %s", v).isZero();
+        }
+
+        @Test void aHandlerCanCloseItsOwnSubscription() {
+            assumeTrue(declares(Capability.CONSUMER_GROUPS), "needs CONSUMER_GROUPS");
+            aHandlerClosesWhatDeliveredItsMessage(topic("self-close"), baseOptions(group("g")), false);
+        }
+
+        @Test void aHandlerCanCloseItsWholeMessagingInstance() {
+            assumeTrue(declares(Capability.CONSUMER_GROUPS), "needs CONSUMER_GROUPS");
+            aHandlerClosesWhatDeliveredItsMessage(topic("self-close-all"), baseOptions(group("g")), true);
         }
 
         @Test void publishAfterCloseFailsClearly() {
