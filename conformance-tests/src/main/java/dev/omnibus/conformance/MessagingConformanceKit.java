@@ -1490,6 +1490,26 @@ public abstract class MessagingConformanceKit extends BrokerKit {
             aHandlerClosesWhatDeliveredItsMessage(topic("self-close-all"), baseOptions(group("g")), true);
         }
 
+        /**
+         * A callback attached to a publish's future with a plain {@code thenApply} runs on whatever thread completes
+         * the future (a driver's thread, unless the future was complete before the callback was attached: twenty
+         * of them, so that most run there). Code that waits there for a second publish must not wedge the driver's
+         * completions: every second publish completes too.
+         */
+        @Test void aPublishCallbackMayWaitForAnotherPublish() {
+            Messaging bus = connect();
+            String t = topic("chained");
+            long patience = patience().toSeconds();
+            List<CompletableFuture<PublishReceipt>> seconds = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                seconds.add(bus.publish(t, event("first " + i)).thenApply(first ->
+                        bus.publish(t, event("second")).orTimeout(patience, TimeUnit.SECONDS).join()));
+            }
+            for (CompletableFuture<PublishReceipt> second : seconds) {
+                assertThat(second.orTimeout(patience + 5, TimeUnit.SECONDS).join().topic()).isEqualTo(t);
+            }
+        }
+
         @Test void publishAfterCloseFailsClearly() {
             Messaging bus = connect();
             bus.close();

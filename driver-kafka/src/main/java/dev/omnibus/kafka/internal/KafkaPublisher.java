@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -29,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * idempotent producer in arrival order. {@link KafkaProducer#send} can block (metadata of a new topic,
  * metadata lost while every broker is down, a full {@code buffer.memory}); the pump absorbs that, so a
  * caller never waits per message. It also makes sure a topic exists before its first record.
- * Futures complete on a separate callback thread, never on the producer's network thread. When
+ * Futures complete on a callback thread of the driver's ({@link dev.omnibus.spi.Completions}: a callback may wait
+ * for another publish), never on the producer's network thread. When
  * {@code maxPendingPublishes} records wait in the queue (e.g. the cluster is down for long) callers
  * block until there is room: that is the back-pressure.
  */
@@ -57,11 +57,7 @@ final class KafkaPublisher {
         this.topics = topics;
         this.topicTimeout = topicTimeout;
         this.queue = new LinkedBlockingQueue<>(maxPending);
-        this.completions = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "omnibus-kafka-publish-callbacks");
-            t.setDaemon(true);
-            return t;
-        });
+        this.completions = dev.omnibus.spi.Completions.newExecutor("omnibus-kafka-publish-callbacks");
         this.pump = new Thread(this::run, "omnibus-kafka-publisher");
         this.pump.setDaemon(true);
         this.pump.start();

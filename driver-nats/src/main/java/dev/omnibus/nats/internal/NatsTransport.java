@@ -68,6 +68,10 @@ public final class NatsTransport implements Transport {
     private final NatsAdmin admin;
     private volatile CoreReplyInbox replyInbox;
     private volatile boolean closed;
+    /** Publish futures complete here, not on jnats' threads: a callback may wait for another publish's acknowledgement. */
+    private final java.util.concurrent.ExecutorService completionThreads =
+            dev.omnibus.spi.Completions.newExecutor("omnibus-nats-publish-callbacks");
+    private final java.util.concurrent.Executor completions = dev.omnibus.spi.Completions.orCaller(completionThreads);
 
     public NatsTransport(Connection connection, NatsSettings settings) {
         this.connection = connection;
@@ -133,7 +137,7 @@ public final class NatsTransport implements Transport {
                     + Connector.reason(e), e));
         }
         return ack.orTimeout(settings.publishTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                .handle((pa, error) -> {
+                .handleAsync((pa, error) -> {
                     if (error == null) {
                         return new PublishReceipt(topic, message.id(), Position.of(pa.getStream(), pa.getSeqno()), Instant.now());
                     }
@@ -145,7 +149,7 @@ public final class NatsTransport implements Transport {
                     throw new PublishException("NATS JetStream did not acknowledge the publish of " + message.id() + " to '" + topic
                             + "': " + (cause instanceof TimeoutException ? "no acknowledgement within publishTimeout=" + settings.publishTimeout()
                             : Connector.reason(cause)) + (timeout ? " (indeterminate: it may be stored)" : ""), cause, timeout);
-                });
+                }, completions);
     }
 
     /** JetStream's answer when no stream listens on the subject: 503 no responders. */
@@ -353,6 +357,7 @@ public final class NatsTransport implements Transport {
             log.debug("Flushing the NATS connection before close: {}", e.toString());
         }
         Connector.closeQuietly(connection);
+        completionThreads.shutdown(); // what completes later runs on the completing thread
     }
 
     @Override public String toString() { return "NatsTransport{storage=" + settings.storage() + ", replicas=" + settings.replicas() + "}"; }

@@ -56,6 +56,10 @@ public final class PulsarTransport implements Transport {
     private final Map<String, TopicPublisher> publishers = new ConcurrentHashMap<>();
     private final Set<PulsarReceiver> receivers = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService scheduler;
+    /** Publish futures complete here, not on the client's threads: a callback may wait for another publish. */
+    private final java.util.concurrent.ExecutorService completionThreads =
+            dev.omnibus.spi.Completions.newExecutor("omnibus-pulsar-publish-callbacks");
+    private final java.util.concurrent.Executor completions = dev.omnibus.spi.Completions.orCaller(completionThreads);
     private volatile boolean closed;
 
     private PulsarTransport(PulsarSettings settings, PulsarClient client, long maxMessageSize, String brokerDescription) {
@@ -212,7 +216,7 @@ public final class PulsarTransport implements Transport {
         }
         while (true) {
             TopicPublisher p = publishers.computeIfAbsent(topic,
-                    t -> new TopicPublisher(client, t, settings));
+                    t -> new TopicPublisher(client, t, settings, completions));
             CompletableFuture<PublishReceipt> f = p.send(message, properties, deliverAt);
             if (f != null) return f;
             publishers.remove(topic, p); // creation failed earlier: try a fresh producer
@@ -327,6 +331,7 @@ public final class PulsarTransport implements Transport {
         for (TopicPublisher p : publishers.values()) p.close(timeout);
         publishers.clear();
         scheduler.shutdownNow();
+        completionThreads.shutdown(); // what completes later runs on the completing thread
         closeInBackground(client, settings);
     }
 

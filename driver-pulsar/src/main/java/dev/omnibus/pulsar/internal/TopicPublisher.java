@@ -32,13 +32,16 @@ final class TopicPublisher {
 
     private final String topic;
     private final PulsarSettings settings;
+    /** Publish futures complete here, not on the client's threads: a callback may wait for another publish. */
+    private final java.util.concurrent.Executor completions;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private Producer<byte[]> producer;
     private boolean failed;
 
-    TopicPublisher(PulsarClient client, String topic, PulsarSettings settings) {
+    TopicPublisher(PulsarClient client, String topic, PulsarSettings settings, java.util.concurrent.Executor completions) {
         this.topic = topic;
         this.settings = settings;
+        this.completions = completions;
         CompletableFuture<Producer<byte[]>> created;
         try {
             created = client.newProducer(Schema.BYTES)
@@ -103,14 +106,14 @@ final class TopicPublisher {
             TypedMessageBuilder<byte[]> b = producer.newMessage().value(dev.omnibus.spi.Payloads.array(x.message())).properties(x.properties());
             if (x.message().key() != null) b.key(x.message().key());
             if (x.deliverAt() != NOW) b.deliverAt(x.deliverAt());
-            b.sendAsync().whenComplete((id, error) -> {
+            b.sendAsync().whenCompleteAsync((id, error) -> {
                 if (error != null) {
                     x.result().completeExceptionally(PulsarErrors.publishFailure(settings, topic, error));
                 } else {
                     x.result().complete(new PublishReceipt(topic, x.message().id(),
                             new Position(settings.fullTopic(topic), id.toString()), Instant.now()));
                 }
-            });
+            }, completions);
         } catch (RuntimeException e) {
             x.result().completeExceptionally(PulsarErrors.publishFailure(settings, topic, e));
         }

@@ -33,7 +33,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -69,18 +68,8 @@ public final class RabbitTransport implements Transport {
         this.connection = connection;
         this.settings = settings;
         this.management = management;
-        this.completionThread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "omnibus-rabbitmq-confirms");
-            t.setDaemon(true);
-            return t;
-        });
-        this.completions = task -> {
-            try {
-                completionThread.execute(task);
-            } catch (RejectedExecutionException e) {
-                task.run(); // closing: complete on the caller's thread rather than never
-            }
-        };
+        this.completionThread = dev.omnibus.spi.Completions.newExecutor("omnibus-rabbitmq-confirms");
+        this.completions = dev.omnibus.spi.Completions.orCaller(completionThread); // closing: on the caller's thread rather than never
         this.publishers = new ConfirmingPublisher[settings.publisherChannels()];
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "omnibus-rabbitmq-confirm-timeout");

@@ -32,7 +32,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -68,11 +67,9 @@ public final class RedisTransport implements Transport {
         this.clientConfig = clientConfig;
         this.pool = pool;
         this.brokerDescription = "Redis " + version;
-        this.publisher = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "omnibus-redis-publish");
-            t.setDaemon(true);
-            return t;
-        });
+        // one XADD at a time, in order, and the receipt completed right there; from Completions, so that a callback
+        // on a receipt that waits for another publish gets a second thread for that publish instead of waiting for itself
+        this.publisher = dev.omnibus.spi.Completions.newExecutor("omnibus-redis-publish");
     }
 
     /** Connects and checks the server answers; {@link BrokerUnavailableException} otherwise. */
