@@ -1510,6 +1510,19 @@ public abstract class MessagingConformanceKit extends BrokerKit {
             }
         }
 
+        /**
+         * "Stop once this is written": a publish callback closes the instance. The close runs on the thread that
+         * completes publishes, so it must not wait for that thread's own work; it returns, and the instance is
+         * closed for later publishes.
+         */
+        @Test void aPublishCallbackMayCloseItsMessagingInstance() {
+            Messaging bus = connect();
+            String t = topic("close-from-callback");
+            CompletableFuture<Void> closedInCallback = bus.publish(t, event("last")).thenRun(bus::close);
+            closedInCallback.orTimeout(patience().toSeconds(), TimeUnit.SECONDS).join();
+            assertThatThrownBy(() -> bus.publish(t, event("after close")).join()).hasCauseInstanceOf(ClosedException.class);
+        }
+
         @Test void publishAfterCloseFailsClearly() {
             Messaging bus = connect();
             bus.close();

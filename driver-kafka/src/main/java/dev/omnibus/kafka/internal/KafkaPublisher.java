@@ -18,10 +18,9 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import dev.omnibus.spi.Completions;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The publishing side: callers enqueue and get a future at once; one pump thread hands records to the
@@ -48,7 +47,7 @@ final class KafkaPublisher {
     private final Topics topics;
     private final Duration topicTimeout;
     private final LinkedBlockingQueue<Pending> queue;
-    private final ExecutorService completions;
+    private final Completions completions;
     private final Thread pump;
     private volatile boolean closed;
 
@@ -57,7 +56,7 @@ final class KafkaPublisher {
         this.topics = topics;
         this.topicTimeout = topicTimeout;
         this.queue = new LinkedBlockingQueue<>(maxPending);
-        this.completions = dev.omnibus.spi.Completions.newExecutor("omnibus-kafka-publish-callbacks");
+        this.completions = new Completions("omnibus-kafka-publish-callbacks");
         this.pump = new Thread(this::run, "omnibus-kafka-publisher");
         this.pump.setDaemon(true);
         this.pump.start();
@@ -210,12 +209,7 @@ final class KafkaPublisher {
         } catch (RuntimeException e) {
             log.warn("Closing the Kafka producer failed: {}", e.toString());
         }
-        completions.shutdown();
-        try {
-            completions.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        completions.close();
     }
 
     /** The producer's {@code connection-count} metric: open connections to brokers. */

@@ -69,9 +69,7 @@ public final class NatsTransport implements Transport {
     private volatile CoreReplyInbox replyInbox;
     private volatile boolean closed;
     /** Publish futures complete here, not on jnats' threads: a callback may wait for another publish's acknowledgement. */
-    private final java.util.concurrent.ExecutorService completionThreads =
-            dev.omnibus.spi.Completions.newExecutor("omnibus-nats-publish-callbacks");
-    private final java.util.concurrent.Executor completions = dev.omnibus.spi.Completions.orCaller(completionThreads);
+    private final dev.omnibus.spi.Completions completions = new dev.omnibus.spi.Completions("omnibus-nats-publish-callbacks");
 
     public NatsTransport(Connection connection, NatsSettings settings) {
         this.connection = connection;
@@ -357,7 +355,7 @@ public final class NatsTransport implements Transport {
             log.debug("Flushing the NATS connection before close: {}", e.toString());
         }
         Connector.closeQuietly(connection);
-        completionThreads.shutdown(); // what completes later runs on the completing thread
+        completions.close(); // what completes later runs on the completing thread
     }
 
     @Override public String toString() { return "NatsTransport{storage=" + settings.storage() + ", replicas=" + settings.replicas() + "}"; }

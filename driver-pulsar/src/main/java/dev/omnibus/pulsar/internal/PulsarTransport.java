@@ -57,9 +57,7 @@ public final class PulsarTransport implements Transport {
     private final Set<PulsarReceiver> receivers = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService scheduler;
     /** Publish futures complete here, not on the client's threads: a callback may wait for another publish. */
-    private final java.util.concurrent.ExecutorService completionThreads =
-            dev.omnibus.spi.Completions.newExecutor("omnibus-pulsar-publish-callbacks");
-    private final java.util.concurrent.Executor completions = dev.omnibus.spi.Completions.orCaller(completionThreads);
+    private final dev.omnibus.spi.Completions completions = new dev.omnibus.spi.Completions("omnibus-pulsar-publish-callbacks");
     private volatile boolean closed;
 
     private PulsarTransport(PulsarSettings settings, PulsarClient client, long maxMessageSize, String brokerDescription) {
@@ -331,7 +329,7 @@ public final class PulsarTransport implements Transport {
         for (TopicPublisher p : publishers.values()) p.close(timeout);
         publishers.clear();
         scheduler.shutdownNow();
-        completionThreads.shutdown(); // what completes later runs on the completing thread
+        completions.close(); // what completes later runs on the completing thread
         closeInBackground(client, settings);
     }
 

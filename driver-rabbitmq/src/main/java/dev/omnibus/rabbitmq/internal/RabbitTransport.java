@@ -14,6 +14,7 @@ import dev.omnibus.PublishException;
 import dev.omnibus.PublishReceipt;
 import dev.omnibus.RequestReply;
 import dev.omnibus.StartFrom;
+import dev.omnibus.spi.Completions;
 import dev.omnibus.spi.Inbound;
 import dev.omnibus.spi.ReceiveOptions;
 import dev.omnibus.spi.ReplyInbox;
@@ -30,8 +31,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -48,9 +47,8 @@ public final class RabbitTransport implements Transport {
     private final Connection connection;
     private final RabbitSettings settings;
     private final ManagementApi management;
-    private final ExecutorService completionThread;
     private final ScheduledExecutorService sweeper;
-    private final Executor completions;
+    private final Completions completions;
     private final ConfirmingPublisher[] publishers;
     private final Set<String> declaredTopics = ConcurrentHashMap.newKeySet();
     /** Topics whose exchange is bound to the delay delivery exchange (by this transport). */
@@ -68,8 +66,7 @@ public final class RabbitTransport implements Transport {
         this.connection = connection;
         this.settings = settings;
         this.management = management;
-        this.completionThread = dev.omnibus.spi.Completions.newExecutor("omnibus-rabbitmq-confirms");
-        this.completions = dev.omnibus.spi.Completions.orCaller(completionThread); // closing: on the caller's thread rather than never
+        this.completions = new Completions("omnibus-rabbitmq-confirms"); // closed: on the caller's thread rather than never
         this.publishers = new ConfirmingPublisher[settings.publisherChannels()];
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "omnibus-rabbitmq-confirm-timeout");
@@ -526,7 +523,7 @@ public final class RabbitTransport implements Transport {
             connection.abort(1_000);
         } finally {
             sweeper.shutdownNow();
-            completionThread.shutdown();
+            completions.close();
         }
     }
 

@@ -9,6 +9,7 @@ import dev.omnibus.Position;
 import dev.omnibus.PublishException;
 import dev.omnibus.PublishReceipt;
 import dev.omnibus.StartFrom;
+import dev.omnibus.spi.Completions;
 import dev.omnibus.spi.Inbound;
 import dev.omnibus.spi.ReceiveOptions;
 import dev.omnibus.spi.Transport;
@@ -31,9 +32,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -57,7 +55,7 @@ public final class RedisTransport implements Transport {
     private final RedisSettings settings;
     private final JedisClientConfig clientConfig;
     private final JedisPool pool;
-    private final ExecutorService publisher;
+    private final Completions publisher;
     private final String brokerDescription;
     private final Set<StreamSubscription> subscriptions = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -69,7 +67,7 @@ public final class RedisTransport implements Transport {
         this.brokerDescription = "Redis " + version;
         // one XADD at a time, in order, and the receipt completed right there; from Completions, so that a callback
         // on a receipt that waits for another publish gets a second thread for that publish instead of waiting for itself
-        this.publisher = dev.omnibus.spi.Completions.newExecutor("omnibus-redis-publish");
+        this.publisher = new Completions("omnibus-redis-publish");
     }
 
     /** Connects and checks the server answers; {@link BrokerUnavailableException} otherwise. */
@@ -108,21 +106,19 @@ public final class RedisTransport implements Transport {
         }
         XAddParams params = XAddParams.xAddParams();
         if (settings.maxLength() > 0) params.maxLen(settings.maxLength()).approximateTrimming();
+        if (closed) return CompletableFuture.failedFuture(new ClosedException("Redis transport"));
         CompletableFuture<PublishReceipt> receipt = new CompletableFuture<>();
-        try {
-            publisher.execute(() -> {
-                try (Jedis jedis = pool.getResource()) {
-                    byte[] id = jedis.xadd(bytes(settings.streamKey(topic)), params, fields);
-                    receipt.complete(new PublishReceipt(topic, message.id(),
-                            new Position(topic, new String(id, StandardCharsets.UTF_8)), Instant.now()));
-                } catch (JedisException e) {
-                    receipt.completeExceptionally(new PublishException("XADD of " + message.id() + " to stream '"
-                            + settings.streamKey(topic) + "' failed: " + e.getMessage(), e));
-                }
-            });
-        } catch (RejectedExecutionException afterClose) {
-            receipt.completeExceptionally(new ClosedException("Redis transport"));
-        }
+        // closed meanwhile: this runs on this thread, and the closed pool fails it with a PublishException
+        publisher.execute(() -> {
+            try (Jedis jedis = pool.getResource()) {
+                byte[] id = jedis.xadd(bytes(settings.streamKey(topic)), params, fields);
+                receipt.complete(new PublishReceipt(topic, message.id(),
+                        new Position(topic, new String(id, StandardCharsets.UTF_8)), Instant.now()));
+            } catch (JedisException | IllegalStateException e) {
+                receipt.completeExceptionally(new PublishException("XADD of " + message.id() + " to stream '"
+                        + settings.streamKey(topic) + "' failed: " + e.getMessage(), e));
+            }
+        });
         return receipt;
     }
 
@@ -177,12 +173,7 @@ public final class RedisTransport implements Transport {
         closed = true;
         for (StreamSubscription s : subscriptions) s.close();
         subscriptions.clear();
-        publisher.shutdown();
-        try {
-            publisher.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        publisher.close();
         pool.close();
     }
 
