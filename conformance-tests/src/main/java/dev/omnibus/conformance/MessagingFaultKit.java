@@ -70,11 +70,16 @@ public abstract class MessagingFaultKit extends BrokerKit {
     /**
      * Waits until the broker itself records that {@code group} has acknowledged everything published to
      * {@code topic} (committed offsets, subscription backlog, queue depth), for the crash-after-ack test.
-     * The default cannot tell and skips that test; a driver's fault test overrides it with its native
-     * admin client.
+     * The default asks the driver itself: {@link Messaging#lag} must read 0 for the group. A driver
+     * without {@link Capability#LAG} cannot tell, and the test is skipped unless its fault test overrides
+     * this with its native admin client (which also checks the driver's lag against the broker's own view).
      */
     protected void awaitAcknowledgedAtBroker(String topic, String group) {
-        assumeTrue(false, getClass().getSimpleName() + " does not override awaitAcknowledgedAtBroker()");
+        Messaging observer = connect();
+        assumeTrue(observer.capabilities().contains(Capability.LAG), getClass().getSimpleName()
+                + " neither overrides awaitAcknowledgedAtBroker() nor has a driver with LAG to ask");
+        eventually().untilAsserted(() -> assertThat(observer.lag(topic, group).total())
+                .as("lag of group %s on %s as the driver reports it", group, topic).isZero());
     }
 
     private SteadyPublisher runThroughFault(Map<String, String> options, Consumer<SteadyPublisher> fault,
