@@ -78,7 +78,10 @@ public final class SubscribeOptions {
                 maxInFlight, retry, deadLetterTopic, deadLetterEnabled, idempotency));
     }
 
-    /** Number of handler workers; with PER_KEY ordering one key is never on two workers at once. */
+    /**
+     * Number of handler workers; with PER_KEY ordering one key is never on two workers at once. Workers are daemon
+     * threads named {@code omnibus-<topic>-<group>-N} ({@code *} for a group-less subscription).
+     */
     public SubscribeOptions concurrency(int concurrency) {
         if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
             throw new ConfigurationException("concurrency", concurrency, "an integer from 1 to " + MAX_CONCURRENCY);

@@ -588,7 +588,7 @@ public abstract class MessagingConformanceKit extends BrokerKit {
             aHandlerClosesWhatDeliveredItsMessage(topic("dt-self-close"), options(group("g")), false);
         }
 
-        /** How the core names a subscription's worker threads: {@code omnibus-<topic>-<group or *>-N}. */
+        /** A subscription's worker threads, as {@link SubscribeOptions#concurrency} documents them: {@code omnibus-<topic>-<group or *>-N}. */
         private String workerPrefix(String topic, String g) {
             return "omnibus-" + topic + "-" + (declares(Capability.CONSUMER_GROUPS) ? g : "*") + "-";
         }
