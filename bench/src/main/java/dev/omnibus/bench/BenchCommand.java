@@ -59,7 +59,7 @@ public final class BenchCommand implements Callable<Integer> {
     boolean overhead;
 
     @Option(names = "--envelope", description = "the native legs write and read the CloudEvents binary-mode headers by hand "
-            + "(kafka, pulsar, rabbitmq): what the abstraction costs once both sides carry the same envelope")
+            + "(kafka, pulsar, rabbitmq, nats): what the abstraction costs once both sides carry the same envelope")
     boolean envelope;
 
     @Option(names = "--traced-native", description = "pairs of the native client plain and traced by OpenTelemetry's own "

@@ -92,13 +92,14 @@ public final class BrokerTarget implements AutoCloseable {
     }
 
     /** Brokers whose native client can carry the CloudEvents envelope ({@code --envelope}). */
-    public static final List<String> ENVELOPE = List.of("kafka", "pulsar", "rabbitmq");
+    public static final List<String> ENVELOPE = List.of("kafka", "pulsar", "rabbitmq", "nats");
 
     /** A fresh native client for one leg that writes and reads the CloudEvents envelope itself. */
     public BenchClient nativeEnvelopeClient() {
         if (broker.equals("kafka")) return new KafkaNativeClient(URI.create(url).getAuthority(), true);
         if (broker.equals("pulsar")) return new PulsarNativeClient(url, true);
         if (broker.equals("rabbitmq")) return new RabbitMqNativeClient(url, true);
+        if (broker.equals("nats")) return new NatsNativeClient(url, true);
         throw new IllegalStateException("no native client with the CloudEvents envelope for " + broker + "; available: " + ENVELOPE);
     }
 

@@ -21,7 +21,10 @@ import java.util.concurrent.ThreadLocalRandom;
  *       {@code ce_type}, {@code ce_time}, {@code content-type} and, with a key, {@code ce_partitionkey};</li>
  *   <li>Pulsar: the same names as message properties (the key is the Pulsar message key);</li>
  *   <li>AMQP (protocol binding): headers {@code cloudEvents:specversion}, {@code id}, {@code source}, {@code type},
- *       {@code time}, {@code partitionkey}, and the properties content-type, message-id, timestamp, persistent.</li>
+ *       {@code time}, {@code partitionkey}, and the properties content-type, message-id, timestamp, persistent;</li>
+ *   <li>NATS (binary mode as the CloudEvents Go SDK writes it): headers {@code ce-specversion}, {@code ce-id},
+ *       {@code ce-source}, {@code ce-type}, {@code ce-time}, {@code content-type} and, with a key,
+ *       {@code ce-partitionkey} (the bench's values need no percent-encoding).</li>
  * </ul>
  * Reading turns every attribute into a string, as any use of the attributes needs.
  */
@@ -78,6 +81,30 @@ final class CloudEventsHeaders {
         if (key != null) h.put("cloudEvents:partitionkey", key);
         return new AMQP.BasicProperties.Builder().contentType("application/octet-stream").messageId(id)
                 .timestamp(Date.from(now)).deliveryMode(2).headers(h).build();
+    }
+
+    /** The headers of one NATS message with {@code key} (may be null). */
+    static io.nats.client.impl.Headers nats(String key) {
+        io.nats.client.impl.Headers h = new io.nats.client.impl.Headers();
+        h.put("ce-specversion", "1.0");
+        h.put("ce-id", randomId());
+        h.put("ce-source", "/bench");
+        h.put("ce-type", OmnibusClient.TYPE);
+        h.put("ce-time", Instant.now().toString());
+        h.put("content-type", "application/octet-stream");
+        if (key != null) h.put("ce-partitionkey", key);
+        return h;
+    }
+
+    /** Reads every NATS header's first value; returns how many characters they held. */
+    static int read(io.nats.client.impl.Headers headers) {
+        int chars = 0;
+        if (headers == null) return 0;
+        for (String name : headers.keySet()) {
+            String value = headers.getFirst(name);
+            chars += name.length() + (value == null ? 0 : value.length());
+        }
+        return chars;
     }
 
     /** Reads every AMQP header and the content type and message id as strings; returns how many characters they held. */

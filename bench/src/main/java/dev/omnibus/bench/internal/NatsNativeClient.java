@@ -24,22 +24,33 @@ import java.util.concurrent.Semaphore;
  * The native NATS side with jnats, set up as the Omnibus NATS driver runs: a file-storage stream per topic
  * whose one subject is the topic, a durable pull consumer per group with explicit acks (30 s ack wait), one
  * asynchronous JetStream publish per message completed by its publish acknowledgement, and one puller thread
- * per consumer pulling at most {@code maxInFlight} unacknowledged messages, each handled as it arrives. The key travels in one
- * {@code key} header; no CloudEvents headers.
+ * per consumer pulling at most {@code maxInFlight} unacknowledged messages, each handled as it arrives. Plain: the key
+ * travels in one {@code key} header; no CloudEvents headers. With {@code envelope}: each message carries the
+ * CloudEvents binary-mode headers written by hand ({@link CloudEventsHeaders#nats}, the key as {@code ce-partitionkey})
+ * and the puller reads every header (leg kind {@code native-ce}).
  */
 final class NatsNativeClient implements BenchClient {
     private static final Duration FETCH_WAIT = Duration.ofMillis(500);
 
     private final String url;
+    private final boolean envelope;
+    /** Characters of the headers read (envelope only): keeps the reading from being optimised away. */
+    volatile long headerChars;
     private final List<Connection> connections = new ArrayList<>();
     private final List<KeyedWorkers> workers = new ArrayList<>();
 
-    NatsNativeClient(String url) { this.url = url; }
+    NatsNativeClient(String url) { this(url, false); }
 
-    @Override public String kind() { return "native"; }
+    NatsNativeClient(String url, boolean envelope) {
+        this.url = url;
+        this.envelope = envelope;
+    }
+
+    @Override public String kind() { return envelope ? Contrast.NATIVE_ENVELOPE : "native"; }
 
     @Override public String description() {
-        return "jnats: JetStream publishAsync + PubAck, file stream, durable pull consumer (iterate), explicit ack";
+        return "jnats: JetStream publishAsync + PubAck, file stream, durable pull consumer (iterate), explicit ack"
+                + (envelope ? ", CloudEvents headers by hand" : "");
     }
 
     private synchronized Connection connect() throws Exception {
@@ -67,8 +78,13 @@ final class NatsNativeClient implements BenchClient {
         return new Publisher() {
             @Override
             public void send(String key, byte[] payload, Ack ack) {
-                Headers h = new Headers();
-                if (key != null) h.put("key", key);
+                Headers h;
+                if (envelope) {
+                    h = CloudEventsHeaders.nats(key);
+                } else {
+                    h = new Headers();
+                    if (key != null) h.put("key", key);
+                }
                 try {
                     js.publishAsync(topic, h, payload).whenComplete((pa, error) -> ack.done(error));
                 } catch (RuntimeException e) {
@@ -107,7 +123,8 @@ final class NatsNativeClient implements BenchClient {
                         io.nats.client.Message m = pulled.next();
                         if (!m.isJetStream()) continue;
                         got++;
-                        String key = m.getHeaders() == null ? null : m.getHeaders().getFirst("key");
+                        if (envelope) headerChars += CloudEventsHeaders.read(m.getHeaders());
+                        String key = m.getHeaders() == null ? null : m.getHeaders().getFirst(envelope ? "ce-partitionkey" : "key");
                         Runnable handle = () -> {
                             sink.received(key, ByteBuffer.wrap(m.getData()).getLong(0));
                             try {

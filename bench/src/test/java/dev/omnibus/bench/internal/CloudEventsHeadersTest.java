@@ -2,6 +2,7 @@ package dev.omnibus.bench.internal;
 
 import dev.omnibus.Message;
 import dev.omnibus.kafka.internal.CloudEventsBinaryMapping;
+import dev.omnibus.nats.internal.CloudEventsNats;
 import dev.omnibus.pulsar.internal.CloudEventsProperties;
 import dev.omnibus.rabbitmq.internal.CloudEventsAmqp;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -42,6 +43,15 @@ class CloudEventsHeadersTest {
         assertThat(m.id()).isEqualTo(properties.getMessageId());
         assertThat(CloudEventsHeaders.read(properties)).isGreaterThan(100);
         assertThat(CloudEventsHeaders.amqp(null).getHeaders()).doesNotContainKey("cloudEvents:partitionkey");
+    }
+
+    @Test void theNatsHeadersAreTheEnvelopeOfTheOmnibusLeg() {
+        var headers = CloudEventsHeaders.nats("key-7");
+        Message m = CloudEventsNats.decode("t", headers, new byte[1024], "test");
+        assertTheBenchEnvelope(m);
+        assertThat(CloudEventsNats.key(headers)).isEqualTo("key-7");
+        assertThat(CloudEventsHeaders.read(headers)).isGreaterThan(100);
+        assertThat(CloudEventsHeaders.nats(null).containsKey("ce-partitionkey")).isFalse();
     }
 
     private static void assertTheBenchEnvelope(Message m) {
