@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
 
 /**
  * The CloudEvents envelope as a user of a native client writes it by hand, in binary content mode: the same
@@ -49,15 +50,24 @@ final class CloudEventsHeaders {
         return h;
     }
 
+    /** Header names of specversion, id, source, type and time where they are {@code ce_<name>} and {@code ce-<name>}. */
+    private static final String[] UNDERSCORED = {"ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time"};
+    private static final String[] HYPHENATED = {"ce-specversion", "ce-id", "ce-source", "ce-type", "ce-time"};
+
+    /** Puts the bench's context attributes under {@code names} (see above), and its content type. */
+    private static void attributes(String[] names, BiConsumer<String, String> put) {
+        put.accept(names[0], "1.0");
+        put.accept(names[1], randomId());
+        put.accept(names[2], "/bench");
+        put.accept(names[3], OmnibusClient.TYPE);
+        put.accept(names[4], Instant.now().toString());
+        put.accept("content-type", "application/octet-stream");
+    }
+
     /** The properties of one Pulsar message (the key travels as the message key, as with Omnibus). */
     static Map<String, String> pulsar() {
         Map<String, String> p = new HashMap<>(8);
-        p.put("ce_specversion", "1.0");
-        p.put("ce_id", randomId());
-        p.put("ce_source", "/bench");
-        p.put("ce_type", OmnibusClient.TYPE);
-        p.put("ce_time", Instant.now().toString());
-        p.put("content-type", "application/octet-stream");
+        attributes(UNDERSCORED, p::put);
         return p;
     }
 
@@ -86,12 +96,7 @@ final class CloudEventsHeaders {
     /** The headers of one NATS message with {@code key} (may be null). */
     static io.nats.client.impl.Headers nats(String key) {
         io.nats.client.impl.Headers h = new io.nats.client.impl.Headers();
-        h.put("ce-specversion", "1.0");
-        h.put("ce-id", randomId());
-        h.put("ce-source", "/bench");
-        h.put("ce-type", OmnibusClient.TYPE);
-        h.put("ce-time", Instant.now().toString());
-        h.put("content-type", "application/octet-stream");
+        attributes(HYPHENATED, (name, value) -> h.put(name, value));
         if (key != null) h.put("ce-partitionkey", key);
         return h;
     }
