@@ -7,6 +7,7 @@ import dev.omnibus.OmnibusException;
 import dev.omnibus.Position;
 import dev.omnibus.PublishException;
 import dev.omnibus.PublishReceipt;
+import dev.omnibus.spi.Completions;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -18,7 +19,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
-import dev.omnibus.spi.Completions;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 
