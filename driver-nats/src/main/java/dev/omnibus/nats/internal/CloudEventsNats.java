@@ -73,8 +73,12 @@ public final class CloudEventsNats {
         return size + data.length;
     }
 
-    /** Decodes a message; throws {@link InvalidEnvelopeException} with the payload and headers when it is not a binary-mode CloudEvent. */
-    public static Message decode(String subject, Headers headers, byte[] data, String where) {
+    /**
+     * Decodes a message; throws {@link InvalidEnvelopeException} with the payload and headers when it is not a
+     * binary-mode CloudEvent. {@code where} names the message in that exception's text; its {@code toString()} is
+     * called only then, so a delivery can pass itself without building a description per message.
+     */
+    public static Message decode(String subject, Headers headers, byte[] data, Object where) {
         byte[] body = data == null ? new byte[0] : data;
         String declared = first(headers, CONTENT_TYPE);
         // binary mode is told by its ce-specversion header (a dead letter of a structured event keeps that content type)

@@ -29,7 +29,7 @@ final class NatsInbound implements Inbound {
     public Message message() {
         Message m = decoded;
         if (m == null) {
-            m = CloudEventsNats.decode(msg.getSubject(), msg.getHeaders(), msg.getData(), "stream " + stream + " sequence " + streamSequence);
+            m = CloudEventsNats.decode(msg.getSubject(), msg.getHeaders(), msg.getData(), this);
             decoded = m;
         }
         return m;
@@ -58,5 +58,6 @@ final class NatsInbound implements Inbound {
         if (claim()) owner.settle(this, false);
     }
 
-    @Override public String toString() { return "NatsInbound{" + position() + "}"; }
+    /** Names the delivery in logs and in an invalid envelope's message: "stream S sequence N". */
+    @Override public String toString() { return "stream " + stream + " sequence " + streamSequence; }
 }
