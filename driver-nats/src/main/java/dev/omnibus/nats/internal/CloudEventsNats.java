@@ -75,8 +75,9 @@ public final class CloudEventsNats {
 
     /**
      * Decodes a message; throws {@link InvalidEnvelopeException} with the payload and headers when it is not a
-     * binary-mode CloudEvent. {@code where} names the message in that exception's text; its {@code toString()} is
-     * called only then, so a delivery can pass itself without building a description per message.
+     * CloudEvent. {@code where} names the message in that exception's text; its {@code toString()} is called only
+     * then, or for a structured-mode message (whose decoder takes the description up front), so a binary-mode
+     * delivery, the usual case, can pass itself without building a description per message.
      */
     public static Message decode(String subject, Headers headers, byte[] data, Object where) {
         byte[] body = data == null ? new byte[0] : data;
