@@ -76,6 +76,8 @@ public final class Message {
     private final String dataContentType;
     private final String dataSchema;
     private final Map<String, String> extensions;
+    /** The {@code partitionkey} extension, read once: {@link #key()} is asked per message, often long after publish. */
+    private final String key;
     private final byte[] data;
 
     private Message(Builder b) {
@@ -93,6 +95,7 @@ public final class Message {
             this.extensions = Collections.unmodifiableMap(b.extensions);
             b.extensionsShared = true; // the builder copies before its next change
         }
+        this.key = extensions.get(KEY_EXTENSION);
         this.data = b.data == null ? EMPTY : b.data;
     }
 
@@ -101,6 +104,7 @@ public final class Message {
         this.id = m.id; this.source = m.source; this.type = m.type; this.subject = m.subject; this.time = m.time;
         this.dataContentType = m.dataContentType; this.dataSchema = m.dataSchema; this.data = m.data;
         this.extensions = extensions;
+        this.key = extensions.get(KEY_EXTENSION);
     }
 
     /** A message whose data is {@code payload} encoded by the default JSON {@link Codec}. */
@@ -145,7 +149,7 @@ public final class Message {
     /** One extension value, or {@code null}. */
     public String extension(String name) { return extensions.get(name); }
     /** The ordering key ({@code partitionkey}), or {@code null}. */
-    public String key() { return extensions.get(KEY_EXTENSION); }
+    public String key() { return key; }
 
     /** A copy of the payload bytes. */
     public byte[] data() { return data.clone(); }
