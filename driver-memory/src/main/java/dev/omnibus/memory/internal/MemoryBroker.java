@@ -8,7 +8,6 @@ import dev.omnibus.Position;
 import dev.omnibus.StartFrom;
 import dev.omnibus.spi.Inbound;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -139,7 +138,7 @@ public final class MemoryBroker {
             Group g = t.groups.get(group);
             if (g == null || g.anonymous) return null;
             java.util.Set<Long> pending = new java.util.HashSet<>(g.ready);
-            for (ArrayDeque<Long> q : g.queues.values()) pending.addAll(q);
+            for (OffsetQueue q : g.queues.values()) q.forEach(pending::add);
             for (Member m : g.members) pending.addAll(m.unsettled);
             pending.addAll(g.delayed.keySet());
             return (long) pending.size();
@@ -217,7 +216,7 @@ public final class MemoryBroker {
         /** Offsets that may be delivered now, lowest first. */
         final TreeSet<Long> ready = new TreeSet<>();
         /** Per-key groups: every pending offset of a key, in order; its head is ready unless the key is in flight. */
-        final Map<String, ArrayDeque<Long>> queues = new HashMap<>();
+        final Map<String, OffsetQueue> queues = new HashMap<>();
         final Set<String> keysInFlight = new HashSet<>();
         final Map<Long, Integer> deliveries = new HashMap<>();
         /** Offsets handed back for a delayed redelivery, not deliverable until due (offset to key). */
@@ -238,7 +237,7 @@ public final class MemoryBroker {
         /** The lowest offset this group may still deliver: ready, waiting behind a key, or in flight. */
         long lowestNeeded() {
             long low = ready.isEmpty() ? Long.MAX_VALUE : ready.first();
-            for (ArrayDeque<Long> q : queues.values()) if (!q.isEmpty()) low = Math.min(low, q.peekFirst());
+            for (OffsetQueue q : queues.values()) if (!q.isEmpty()) low = Math.min(low, q.peekFirst());
             for (Member m : members) for (long o : m.unsettled) low = Math.min(low, o);
             for (long o : delayed.keySet()) low = Math.min(low, o);
             return low;
@@ -250,7 +249,7 @@ public final class MemoryBroker {
                 ready.add(offset);
                 return;
             }
-            ArrayDeque<Long> q = queues.computeIfAbsent(key, k -> new ArrayDeque<>());
+            OffsetQueue q = queues.computeIfAbsent(key, k -> new OffsetQueue());
             q.addLast(offset);
             if (q.size() == 1 && !keysInFlight.contains(key)) ready.add(offset);
         }
@@ -266,7 +265,7 @@ public final class MemoryBroker {
         void completed(String key) {
             if (!ordered(key)) return;
             keysInFlight.remove(key);
-            ArrayDeque<Long> q = queues.get(key);
+            OffsetQueue q = queues.get(key);
             if (q.isEmpty()) queues.remove(key);
             else ready.add(q.peekFirst());
         }
@@ -276,7 +275,7 @@ public final class MemoryBroker {
             ready.add(offset);
             if (!ordered(key)) return;
             keysInFlight.remove(key);
-            queues.computeIfAbsent(key, k -> new ArrayDeque<>()).addFirst(offset);
+            queues.computeIfAbsent(key, k -> new OffsetQueue()).addFirst(offset);
         }
     }
 
